@@ -1,0 +1,2 @@
+package dev.weft.core.cli;
+public final class Main { public static void main(String[] a) { System.out.println("weft"); } }

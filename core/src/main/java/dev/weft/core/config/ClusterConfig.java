@@ -1,0 +1,39 @@
+package dev.weft.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A named group of upstream endpoints and how to reach them.
+ *
+ * @param name                      unique
+ * @param type                      how endpoints are discovered
+ * @param lbPolicy                  how an endpoint is picked per request
+ * @param connectTimeout            TCP connect timeout (default 5s)
+ * @param dnsRefreshRate            re-resolution interval for STRICT_DNS (default 5s)
+ * @param endpoints                 at least one
+ * @param maxConnectionsPerEndpoint pool size per endpoint (default 1024)
+ * @param maxPendingRequests        requests that may wait for a pooled connection, per endpoint; beyond it: 503 UO
+ *                                  (default 1024)
+ * @param poolIdleTimeout           an idle pooled connection is closed after this (default 60s)
+ */
+public record ClusterConfig(
+        String name,
+        DiscoveryType type,
+        LbPolicy lbPolicy,
+        Duration connectTimeout,
+        Duration dnsRefreshRate,
+        List<EndpointConfig> endpoints,
+        int maxConnectionsPerEndpoint,
+        int maxPendingRequests,
+        Duration poolIdleTimeout) {
+    public ClusterConfig {
+        endpoints = List.copyOf(endpoints);
+    }
+
+    /** Envoy's cluster discovery types that Weft supports. */
+    public enum DiscoveryType { STATIC, STRICT_DNS }
+
+    /** Envoy's lb_policy names. */
+    public enum LbPolicy { ROUND_ROBIN, LEAST_REQUEST, RANDOM }
+}

@@ -1,0 +1,34 @@
+package dev.weft.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A downstream listener: where to accept, how many connections, and how its HTTP requests are routed.
+ *
+ * @param name                  unique name; also the default stat prefix
+ * @param address               IP literal or host name to bind (default 127.0.0.1)
+ * @param port                  0..65535; 0 binds an ephemeral port (tests)
+ * @param reusePort             set SO_REUSEPORT so several processes can share the port
+ * @param maxConnections        accepted connections beyond this are closed at once
+ * @param idleTimeout           a downstream connection with no request in flight for this long is closed; ZERO disables
+ * @param requestHeadersTimeout the whole request head must arrive within this; ZERO disables
+ * @param statPrefix            the {@code http.<stat_prefix>.} part of stat names
+ * @param http                  HTTP/1.1 codec options
+ * @param virtualHosts          matched by Host in order of specificity (exact, suffix wildcard, prefix wildcard, '*')
+ */
+public record ListenerConfig(
+        String name,
+        String address,
+        int port,
+        boolean reusePort,
+        int maxConnections,
+        Duration idleTimeout,
+        Duration requestHeadersTimeout,
+        String statPrefix,
+        HttpOptions http,
+        List<VirtualHostConfig> virtualHosts) {
+    public ListenerConfig {
+        virtualHosts = List.copyOf(virtualHosts);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.weft.core.config;
+
+/**
+ * One route: a match and what to do with a request that matches.
+ *
+ * @param name    optional (null); shown in logs and stats
+ * @param match   the conditions, all of which must hold
+ * @param action  forward, direct response or redirect
+ * @param headers header mutations of this route
+ */
+public record RouteConfig(String name, RouteMatch match, RouteAction action, HeaderMutations headers) {
+}
