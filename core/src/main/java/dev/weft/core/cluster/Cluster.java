@@ -1,0 +1,143 @@
+package dev.weft.core.cluster;
+
+import dev.weft.core.config.ClusterConfig;
+import dev.weft.core.config.EndpointConfig;
+import dev.weft.core.pool.Http1Pool;
+import dev.weft.core.time.Deadlines;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A named set of upstream hosts with its load balancer. STATIC clusters have a fixed host list; STRICT_DNS clusters
+ * re-resolve every endpoint name each {@code dns_refresh_rate} on a virtual thread and swap the host list atomically
+ * (hosts that stay keep their pools; a failed resolution keeps the last good answer, as Envoy does).
+ */
+public final class Cluster implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("weft.cluster");
+
+    private final ClusterConfig config;
+    private final LoadBalancer balancer;
+    private final Deadlines deadlines;
+    /** Replaced as a whole by the DNS thread; read by request threads. */
+    private volatile List<Host> hosts = List.of();
+    private volatile boolean closed;
+    private Thread dnsThread;
+
+    public Cluster(ClusterConfig config, Deadlines deadlines) {
+        this.config = config;
+        this.deadlines = deadlines;
+        this.balancer = LoadBalancer.of(config.lbPolicy());
+    }
+
+    /** Resolves the endpoints once and, for STRICT_DNS, starts re-resolving. */
+    public void start() {
+        refresh();
+        if (config.type() == ClusterConfig.DiscoveryType.STRICT_DNS) {
+            dnsThread = Thread.ofVirtual().name("weft-dns-" + config.name()).start(this::dnsLoop);
+        }
+        deadlines.every(1000, this::expireIdle);
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public ClusterConfig config() {
+        return config;
+    }
+
+    public List<Host> hosts() {
+        return hosts;
+    }
+
+    /** A host for one request, or null when the cluster has none (503 UH). */
+    public Host pick() {
+        List<Host> h = hosts;
+        return h.isEmpty() ? null : balancer.pick(h);
+    }
+
+    private void dnsLoop() {
+        long period = config.dnsRefreshRate().toMillis();
+        while (!closed) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!closed) {
+                refresh();
+            }
+        }
+    }
+
+    /** Resolves every endpoint and installs the new host list. */
+    void refresh() {
+        Set<InetSocketAddress> resolved = new LinkedHashSet<>();
+        boolean failed = false;
+        for (EndpointConfig e : config.endpoints()) {
+            try {
+                if (config.type() == ClusterConfig.DiscoveryType.STATIC) {
+                    resolved.add(new InetSocketAddress(InetAddress.getByName(e.address()), e.port()));
+                } else {
+                    for (InetAddress a : InetAddress.getAllByName(e.address())) {
+                        resolved.add(new InetSocketAddress(a, e.port()));
+                    }
+                }
+            } catch (UnknownHostException ex) {
+                failed = true;
+                LOG.log(System.Logger.Level.WARNING, "cluster {0}: cannot resolve {1}: {2}",
+                        config.name(), e.address(), ex.getMessage());
+            }
+        }
+        if (failed && resolved.isEmpty() && !hosts.isEmpty()) {
+            return; // keep the last good answer
+        }
+        Map<InetSocketAddress, Host> current = new HashMap<>();
+        for (Host h : hosts) {
+            current.put(h.address(), h);
+        }
+        List<Host> next = new ArrayList<>(resolved.size());
+        for (InetSocketAddress a : resolved) {
+            Host h = current.remove(a);
+            next.add(h != null ? h : new Host(a, newPool(a)));
+        }
+        if (closed) {
+            return;
+        }
+        hosts = List.copyOf(next);
+        for (Host gone : current.values()) {
+            gone.pool().close();
+        }
+    }
+
+    private Http1Pool newPool(InetSocketAddress a) {
+        return new Http1Pool(a, config.maxConnectionsPerEndpoint(), config.maxPendingRequests(),
+                config.connectTimeout().toNanos(), config.poolIdleTimeout().toNanos(), deadlines);
+    }
+
+    private void expireIdle() {
+        long now = System.nanoTime();
+        for (Host h : hosts) {
+            h.pool().expireIdle(now);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (dnsThread != null) {
+            dnsThread.interrupt();
+        }
+        for (Host h : hosts) {
+            h.pool().close();
+        }
+    }
+}

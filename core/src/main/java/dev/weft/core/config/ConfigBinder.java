@@ -1,0 +1,261 @@
+package dev.weft.core.config;
+
+import dev.weft.core.config.ClusterConfig.DiscoveryType;
+import dev.weft.core.config.ClusterConfig.LbPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * Binds a composed YAML document to a {@link WeftConfig}: the top level, listeners, virtual hosts and clusters
+ * ({@link RouteBinder} does routes). Every problem goes to {@link Problems}; the result is only used if there are none.
+ */
+final class ConfigBinder {
+    private static final String[] LISTENER_FIELDS = {"name", "address", "port", "reuse_port", "max_connections",
+            "idle_timeout", "request_headers_timeout", "stat_prefix", "http", "virtual_hosts"};
+    private static final String[] HTTP_FIELDS = {"max_request_headers_kb", "max_request_headers_count",
+            "server_header", "xff_append", "generate_request_id"};
+    private static final String[] CLUSTER_FIELDS = {"name", "type", "lb_policy", "connect_timeout",
+            "dns_refresh_rate", "max_connections_per_endpoint", "max_pending_requests", "pool_idle_timeout",
+            "endpoints"};
+
+    private final NodeReader reader;
+
+    ConfigBinder(Problems problems) {
+        this.reader = new NodeReader(problems);
+    }
+
+    /** The config, or null when the document is not even a mapping; meaningful only if no problem was reported. */
+    WeftConfig bind(Node root, String sourceName) {
+        if (!(root instanceof MappingNode)) {
+            reader.problems().add(root, sourceName, "the top level must be a map with listeners and clusters");
+            return null;
+        }
+        YamlMap m = reader.map(root, "", "drain_timeout", "listeners", "clusters");
+        Duration drainTimeout = m.duration("drain_timeout", ConfigDefaults.DRAIN_TIMEOUT);
+        // Clusters first, so routes can be checked against them; Problems restores document order.
+        List<ClusterConfig> clusters = new ArrayList<>();
+        Map<String, String> clusterNames = new HashMap<>();
+        List<Node> clusterNodes = m.list("clusters");
+        for (int i = 0; i < clusterNodes.size(); i++) {
+            add(clusters, cluster(clusterNodes.get(i), NodeReader.item(m.path("clusters"), i), clusterNames));
+        }
+        RouteBinder routes = new RouteBinder(reader, clusterNames.keySet());
+        List<ListenerConfig> listeners = new ArrayList<>();
+        Map<String, String> listenerNames = new HashMap<>();
+        Map<String, String> bindings = new HashMap<>();
+        List<Node> listenerNodes = m.requiredList("listeners");
+        for (int i = 0; i < listenerNodes.size(); i++) {
+            add(listeners, listener(listenerNodes.get(i), NodeReader.item(m.path("listeners"), i), listenerNames,
+                    bindings, routes));
+        }
+        return new WeftConfig(listeners, clusters, drainTimeout);
+    }
+
+    private static <T> void add(List<T> list, T item) {
+        if (item != null) {
+            list.add(item);
+        }
+    }
+
+    /**
+     * A required name, unique among {@code seen} (name to the path of its first use), which it is added to. Given
+     * names are recorded even when invalid, so references to them do not produce a second, misleading problem.
+     */
+    private static String uniqueName(YamlMap m, boolean restricted, Map<String, String> seen) {
+        String name = m.requiredString("name");
+        if (name == null) {
+            return null;
+        }
+        if (restricted && !Syntax.NAME.matcher(name).matches()) {
+            m.problem("name", Syntax.NAME_MESSAGE);
+        } else if (name.isEmpty()) {
+            m.problem("name", "must not be empty");
+        }
+        String first = seen.putIfAbsent(name, m.path());
+        if (first != null) {
+            m.problem("name", "duplicate name '" + name + "' (first defined at " + first + ")");
+        }
+        return name;
+    }
+
+    private ListenerConfig listener(Node node, String path, Map<String, String> names, Map<String, String> bindings,
+                                    RouteBinder routes) {
+        YamlMap m = reader.map(node, path, LISTENER_FIELDS);
+        if (m == null) {
+            return null;
+        }
+        String name = uniqueName(m, true, names);
+        String address = m.has("address") ? address(m, "address", false) : ConfigDefaults.LISTENER_ADDRESS;
+        Integer port = m.requiredInteger("port", 0, 65535);
+        if (address != null && port != null && port != 0) { // port 0 binds a fresh ephemeral port every time
+            String binding = (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+            String first = bindings.putIfAbsent(binding.toLowerCase(Locale.ROOT), path);
+            if (first != null) {
+                m.problem("port", binding + " is already used by " + first);
+            }
+        }
+        boolean reusePort = m.bool("reuse_port", ConfigDefaults.REUSE_PORT);
+        int maxConnections = m.integer("max_connections", ConfigDefaults.MAX_CONNECTIONS, 1, Integer.MAX_VALUE);
+        Duration idleTimeout = m.duration("idle_timeout", ConfigDefaults.IDLE_TIMEOUT);
+        Duration headersTimeout = m.duration("request_headers_timeout", ConfigDefaults.REQUEST_HEADERS_TIMEOUT);
+        String statPrefix = m.string("stat_prefix", name);
+        if (m.has("stat_prefix") && statPrefix != null && !Syntax.NAME.matcher(statPrefix).matches()) {
+            m.problem("stat_prefix", Syntax.NAME_MESSAGE);
+        }
+        HttpOptions http = m.has("http") ? http(m.map("http", HTTP_FIELDS)) : ConfigDefaults.HTTP;
+        List<VirtualHostConfig> virtualHosts = new ArrayList<>();
+        Map<String, String> hostNames = new HashMap<>();
+        Map<String, String> domains = new HashMap<>();
+        List<Node> hostNodes = m.requiredList("virtual_hosts");
+        for (int i = 0; i < hostNodes.size(); i++) {
+            add(virtualHosts, virtualHost(hostNodes.get(i), NodeReader.item(m.path("virtual_hosts"), i), hostNames,
+                    domains, routes));
+        }
+        return new ListenerConfig(name, address, port == null ? 0 : port, reusePort, maxConnections, idleTimeout,
+                headersTimeout, statPrefix, http, virtualHosts);
+    }
+
+    /**
+     * An IP literal ({@code [::1]} is stored as {@code ::1}) or, unless {@code ipOnly}, a host name; null if bad.
+     */
+    private static String address(YamlMap m, String field, boolean ipOnly) {
+        String given = m.string(field, null);
+        if (given == null) {
+            return null;
+        }
+        String address = Syntax.stripBrackets(given);
+        if (Syntax.isIpLiteral(address)) {
+            return address;
+        }
+        if (ipOnly) {
+            m.problem(field, "must be an IPv4 or IPv6 address (a STATIC cluster does not resolve names; "
+                    + "use type STRICT_DNS for a host name)");
+            return null;
+        }
+        if (!Syntax.isHostName(address)) {
+            m.problem(field, "must be an IP address or a host name");
+            return null;
+        }
+        return address;
+    }
+
+    private static HttpOptions http(YamlMap m) {
+        if (m == null) {
+            return ConfigDefaults.HTTP;
+        }
+        HttpOptions d = ConfigDefaults.HTTP;
+        int headersKb = m.integer("max_request_headers_kb", d.maxRequestHeadersKb(), 1,
+                ConfigDefaults.MAX_REQUEST_HEADERS_KB_LIMIT);
+        int headersCount = m.integer("max_request_headers_count", d.maxRequestHeadersCount(), 1,
+                ConfigDefaults.MAX_REQUEST_HEADERS_COUNT_LIMIT);
+        String server = m.string("server_header", d.serverHeader());
+        if (server != null && (server.isEmpty() || !Syntax.isHeaderValue(server))) {
+            m.problem("server_header", "must be a non-empty header value without CR, LF or NUL");
+        }
+        boolean xffAppend = m.bool("xff_append", d.xffAppend());
+        boolean requestId = m.bool("generate_request_id", d.generateRequestId());
+        return new HttpOptions(headersKb, headersCount, server, xffAppend, requestId);
+    }
+
+    /** {@code domains}: lower-cased domain to the path where the listener first uses it. */
+    private VirtualHostConfig virtualHost(Node node, String path, Map<String, String> names,
+                                          Map<String, String> domains, RouteBinder routes) {
+        List<String> fields = new ArrayList<>(List.of("name", "domains", "routes"));
+        fields.addAll(RouteBinder.HEADER_MUTATION_FIELDS);
+        YamlMap m = reader.map(node, path, fields.toArray(String[]::new));
+        if (m == null) {
+            return null;
+        }
+        String name = uniqueName(m, false, names);
+        List<String> hostDomains = new ArrayList<>();
+        List<Node> domainNodes = m.requiredList("domains");
+        for (int i = 0; i < domainNodes.size(); i++) {
+            String itemPath = NodeReader.item(m.path("domains"), i);
+            String domain = reader.string(domainNodes.get(i), itemPath);
+            if (domain == null) {
+                continue;
+            }
+            domain = domain.toLowerCase(Locale.ROOT);
+            if (!Syntax.isDomain(domain)) {
+                reader.problems().add(domainNodes.get(i), itemPath, "invalid domain '" + domain
+                        + "': must be an exact host, *.suffix, prefix.* or * (without a port)");
+                continue;
+            }
+            String first = domains.putIfAbsent(domain, itemPath);
+            if (first != null) {
+                reader.problems().add(domainNodes.get(i), itemPath,
+                        "duplicate domain '" + domain + "' (first used at " + first + ")");
+                continue;
+            }
+            hostDomains.add(domain);
+        }
+        HeaderMutations headers = routes.headerMutations(m);
+        List<RouteConfig> hostRoutes = new ArrayList<>();
+        List<Node> routeNodes = m.requiredList("routes");
+        for (int i = 0; i < routeNodes.size(); i++) {
+            add(hostRoutes, routes.route(routeNodes.get(i), NodeReader.item(m.path("routes"), i)));
+        }
+        return new VirtualHostConfig(name, hostDomains, hostRoutes, headers);
+    }
+
+    private ClusterConfig cluster(Node node, String path, Map<String, String> names) {
+        YamlMap m = reader.map(node, path, CLUSTER_FIELDS);
+        if (m == null) {
+            return null;
+        }
+        String name = uniqueName(m, true, names);
+        // null when given but invalid: endpoint addresses are then only checked as "IP or host name"
+        DiscoveryType type = m.has("type") ? reader.oneOf(m.value("type"), m.path("type"), DiscoveryType.class)
+                : ConfigDefaults.CLUSTER_TYPE;
+        LbPolicy lbPolicy = m.oneOf("lb_policy", LbPolicy.class, ConfigDefaults.LB_POLICY);
+        Duration connectTimeout = m.duration("connect_timeout", ConfigDefaults.CONNECT_TIMEOUT);
+        if (connectTimeout.isZero()) {
+            m.problem("connect_timeout", "must be greater than 0");
+        }
+        Duration dnsRefreshRate = m.duration("dns_refresh_rate", ConfigDefaults.DNS_REFRESH_RATE);
+        if (dnsRefreshRate.compareTo(ConfigDefaults.MIN_DNS_REFRESH_RATE) < 0) {
+            m.problem("dns_refresh_rate", "must be at least 100ms");
+        }
+        int maxConnections = m.integer("max_connections_per_endpoint", ConfigDefaults.MAX_CONNECTIONS_PER_ENDPOINT,
+                1, Integer.MAX_VALUE);
+        int maxPending = m.integer("max_pending_requests", ConfigDefaults.MAX_PENDING_REQUESTS, 0, Integer.MAX_VALUE);
+        Duration poolIdleTimeout = m.duration("pool_idle_timeout", ConfigDefaults.POOL_IDLE_TIMEOUT);
+        List<EndpointConfig> endpoints = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        List<Node> endpointNodes = m.requiredList("endpoints");
+        for (int i = 0; i < endpointNodes.size(); i++) {
+            String itemPath = NodeReader.item(m.path("endpoints"), i);
+            YamlMap e = reader.map(endpointNodes.get(i), itemPath, "address", "port");
+            if (e == null) {
+                continue;
+            }
+            String address = e.require("address") ? address(e, "address", type == DiscoveryType.STATIC) : null;
+            Integer port = e.requiredInteger("port", 1, 65535);
+            if (address != null && port != null) {
+                String key = (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+                String first = seen.putIfAbsent(key.toLowerCase(Locale.ROOT), itemPath);
+                if (first != null) {
+                    e.problem("duplicate endpoint " + key + " (first at " + first + ")");
+                }
+                endpoints.add(new EndpointConfig(address, port));
+            }
+        }
+        return new ClusterConfig(name, type == null ? ConfigDefaults.CLUSTER_TYPE : type, lbPolicy, connectTimeout,
+                dnsRefreshRate, endpoints, maxConnections, maxPending, poolIdleTimeout);
+    }
+
+    /** True for an empty document: no node at all, or a lone null ({@code ~}). */
+    static boolean isEmpty(Node root) {
+        return root == null || (root instanceof ScalarNode && Tag.NULL.equals(root.getTag()));
+    }
+}

@@ -1,0 +1,300 @@
+package dev.weft.core.http1;
+
+import dev.weft.codec.http1.BodyFraming;
+import dev.weft.codec.http1.HeadWriter;
+import dev.weft.codec.http1.Http1Exception;
+import dev.weft.codec.http1.RequestHead;
+import dev.weft.codec.http1.ResponseHead;
+import dev.weft.codec.http1.ResponseHeadParser;
+import dev.weft.core.config.RouteAction;
+import dev.weft.core.io.ChannelInput;
+import dev.weft.core.io.Channels;
+import dev.weft.core.pool.UpstreamConnection;
+import dev.weft.core.proxy.RequestContext;
+import dev.weft.core.proxy.ResponseFlag;
+import dev.weft.core.router.HeaderPlan;
+import dev.weft.core.router.Route;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One request proxied over one borrowed upstream connection: send the head, pump the body, read the response head,
+ * stream the response body down, and give the connection back (or close it). Runs on the downstream connection's
+ * thread; the body pump is the only other thread involved.
+ */
+final class Exchange {
+    enum Outcome {
+        /** Done; the downstream connection may carry the next request. */
+        KEEP_ALIVE,
+        /** Done; close the downstream connection. */
+        CLOSE,
+        /** A reused upstream connection turned out stale before any response byte: try once more, fresh. */
+        RETRY
+    }
+
+    private final Http1Connection conn;
+    private final UpstreamConnection up;
+    private final RouteAction.Forward fwd;
+    private final Route route;
+    private final RequestHead head;
+    private final BodyFraming.Kind bodyKind;
+    private final boolean hasBody;
+    private final RequestContext ctx;
+    private final ByteBuffer[] headAndBody = new ByteBuffer[2];
+
+    Exchange(Http1Connection conn, UpstreamConnection up, RouteAction.Forward fwd, Route route, RequestHead head,
+             BodyFraming.Kind bodyKind, boolean hasBody) {
+        this.conn = conn;
+        this.up = up;
+        this.fwd = fwd;
+        this.route = route;
+        this.head = head;
+        this.bodyKind = bodyKind;
+        this.hasBody = hasBody;
+        this.ctx = conn.context();
+    }
+
+    Outcome run() {
+        RequestBodyPump pump = conn.pump();
+        long timeoutNanos = fwd.timeout().toNanos();
+        // 1. the request head (and, without a body, the response timer)
+        try {
+            Channels.writeFully(up.channel(), conn.upHead().buffer());
+        } catch (IOException e) {
+            return failBeforeResponse(e, false, false, false);
+        }
+        boolean pumping = false;
+        if (hasBody) {
+            if (head.expectContinue()) {
+                try {
+                    conn.sendContinue();
+                } catch (IOException e) {
+                    ctx.flag(ResponseFlag.DC);
+                    up.pool().release(up, false);
+                    return Outcome.CLOSE;
+                }
+            }
+            pump.start(up, bodyKind, head.contentLength(), timeoutNanos);
+            pumping = true;
+        } else {
+            up.arm(timeoutNanos, UpstreamConnection.RESPONSE_TIMEOUT);
+        }
+
+        // 2. the response head, skipping 1xx (100-continue was answered here, the upstream never saw Expect)
+        ResponseHeadParser parser = up.headParser();
+        ChannelInput uin = up.input();
+        ByteBuffer ubuf = uin.buffer();
+        boolean anyBytes = false;
+        try {
+            while (true) {
+                parser.reset();
+                boolean complete = false;
+                while (!complete) {
+                    if (ubuf.hasRemaining()) {
+                        anyBytes = true;
+                        complete = parser.parse(ubuf);
+                        continue;
+                    }
+                    if (uin.fill() < 0) {
+                        throw new java.io.EOFException("upstream closed before the response head");
+                    }
+                }
+                if (!parser.head().isInformational()) {
+                    break;
+                }
+                if (parser.head().status() == 101) {
+                    throw Http1Exception.of(dev.weft.codec.http1.Http1Violation.INVALID_STATUS_LINE);
+                }
+            }
+        } catch (IOException e) {
+            up.disarm();
+            // decide who failed first, before stopping the pump makes its side fail too
+            boolean downstreamFailed = pumping && pump.sourceFailed(); // set before the pump closes the upstream
+            if (pumping) {
+                stopPump(pump);
+            }
+            return failBeforeResponse(e, anyBytes, pumping, downstreamFailed);
+        } catch (Http1Exception e) {
+            up.disarm();
+            if (pumping) {
+                stopPump(pump);
+            }
+            up.pool().release(up, false);
+            return reply(ResponseFlag.UPE, "upstream_invalid_response:" + e.violation().detail(), pumping);
+        }
+        up.disarm();
+
+        // 3. the response head downstream
+        ResponseHead rh = parser.head();
+        BodyFraming.Kind rk = BodyFraming.response(head.method(), rh);
+        boolean client11 = head.versionMinor() == 1;
+        boolean clientKeep = head.keepAlive() && !conn.draining();
+        boolean chunkDown = false;
+        if (rk == BodyFraming.Kind.CHUNKED || rk == BodyFraming.Kind.UNTIL_CLOSE) {
+            if (client11) {
+                chunkDown = true;
+            } else {
+                clientKeep = false; // an HTTP/1.0 client reads such a body until close
+            }
+        }
+        if (pumping && pump.isDone() && !pump.succeeded()) {
+            clientKeep = false;
+        }
+        ctx.status(rh.status());
+        writeResponseHead(rh, rk, chunkDown, clientKeep, client11);
+        SocketChannel down = conn.channel();
+        BodyCopier copier = conn.responseCopier();
+        try {
+            switch (rk) {
+                case NONE -> Channels.writeFully(down, conn.downHead().buffer());
+                case CONTENT_LENGTH -> {
+                    // head and the body bytes already read go out in one write
+                    ByteBuffer headBuf = conn.downHead().buffer();
+                    long len = rh.contentLength();
+                    int now = (int) Math.min(len, ubuf.remaining());
+                    int limit = ubuf.limit();
+                    ubuf.limit(ubuf.position() + now);
+                    headAndBody[0] = headBuf;
+                    headAndBody[1] = ubuf;
+                    try {
+                        Channels.writeFully(down, headAndBody);
+                    } catch (IOException e) {
+                        throw new BodyCopier.SinkException(e);
+                    } finally {
+                        ubuf.limit(limit);
+                        headAndBody[1] = null;
+                    }
+                    copier.copyFixed(uin, len - now, down, up, conn.idleNanos(), UpstreamConnection.IDLE);
+                }
+                case CHUNKED -> {
+                    Channels.writeFully(down, conn.downHead().buffer());
+                    copier.copyChunked(uin, up.chunked(), down, chunkDown, up, conn.idleNanos(),
+                            UpstreamConnection.IDLE);
+                }
+                case UNTIL_CLOSE -> {
+                    Channels.writeFully(down, conn.downHead().buffer());
+                    copier.copyUntilClose(uin, down, chunkDown, up, conn.idleNanos(), UpstreamConnection.IDLE);
+                }
+            }
+        } catch (BodyCopier.SinkException e) {
+            ctx.flag(ResponseFlag.DC);
+            abortAfterHead(pump, pumping);
+            return Outcome.CLOSE;
+        } catch (IOException | Http1Exception e) {
+            // the upstream failed mid-body: the client cannot be told except by closing
+            ctx.flag(e instanceof Http1Exception ? ResponseFlag.UPE : ResponseFlag.UC);
+            abortAfterHead(pump, pumping);
+            return Outcome.CLOSE;
+        }
+
+        // 4. finish: both directions complete?
+        boolean requestComplete = true;
+        if (pumping) {
+            if (!pump.isDone()) {
+                // the upstream answered before reading the whole body: stop sending, the stream is unusable
+                stopPump(pump);
+                requestComplete = false;
+            } else {
+                pump.join();
+                requestComplete = pump.succeeded();
+            }
+        }
+        boolean upstreamReusable = requestComplete && rh.keepAlive() && !parser.framingAmbiguous()
+                && rk != BodyFraming.Kind.UNTIL_CLOSE;
+        up.pool().release(up, upstreamReusable);
+        return clientKeep && requestComplete ? Outcome.KEEP_ALIVE : Outcome.CLOSE;
+    }
+
+    private void writeResponseHead(ResponseHead rh, BodyFraming.Kind rk, boolean chunkDown, boolean clientKeep,
+                                   boolean client11) {
+        HeadWriter w = conn.downHead();
+        HeaderPlan plan = route.responseHeaders();
+        w.reset();
+        w.statusLine(rh.status(), rh.reason());
+        for (int i = 0, n = rh.fieldCount(); i < n; i++) {
+            if (rh.isHopByHop(i)) {
+                continue;
+            }
+            if ((chunkDown || rk == BodyFraming.Kind.UNTIL_CLOSE) && rh.nameIs(i, "content-length")) {
+                continue;
+            }
+            if (!plan.isEmpty() && plan.skips(rh, i)) {
+                continue;
+            }
+            rh.copyField(i, w);
+        }
+        if (chunkDown) {
+            w.field("transfer-encoding", "chunked");
+        }
+        if (!clientKeep) {
+            w.field("connection", "close");
+        } else if (!client11) {
+            w.field("connection", "keep-alive");
+        }
+        if (!plan.isEmpty()) {
+            plan.writeAdds(w, rh);
+        }
+        w.endHead();
+    }
+
+    /** Ends a request whose response head never came: a retry, a local reply, or a quiet close. */
+    private Outcome failBeforeResponse(IOException e, boolean anyBytes, boolean pumping, boolean downstreamFailed) {
+        RequestBodyPump pump = conn.pump();
+        if (downstreamFailed) {
+            up.pool().release(up, false);
+            Exception f = pump.failure();
+            if (f instanceof Http1Exception he) {
+                ctx.flag(ResponseFlag.DPE);
+                conn.sendLocalReply(he.violation().status(), "bad request: " + he.violation().detail() + "\n",
+                        false, false, ResponseFlag.DPE, he.violation().detail());
+            } else if (conn.firedReason() == Http1Connection.bodyIdleReason()) {
+                conn.sendLocalReply(408, "request timeout\n", false, false, ResponseFlag.NONE,
+                        "request_body_timeout");
+            } else {
+                ctx.flag(ResponseFlag.DC);
+            }
+            return Outcome.CLOSE;
+        }
+        boolean timedOut = up.firedReason() == UpstreamConnection.RESPONSE_TIMEOUT;
+        up.pool().release(up, false);
+        if (timedOut) {
+            return reply(ResponseFlag.UT, "upstream_response_timeout", pumping);
+        }
+        if (!anyBytes && up.reused() && !pumping) {
+            return Outcome.RETRY;
+        }
+        ResponseFlag flag = Http1Connection.isReset(e) ? ResponseFlag.UR : ResponseFlag.UC;
+        return reply(flag, flag == ResponseFlag.UR ? "upstream_reset_before_response_started"
+                : "upstream_closed_before_response_started", pumping);
+    }
+
+    private Outcome reply(ResponseFlag flag, String detail, boolean pumping) {
+        boolean keep = !pumping && head.keepAlive();
+        boolean kept = conn.sendLocalReply(flag.status(), flag.body() + "\n", keep, head.isHead(), flag, detail);
+        return kept ? Outcome.KEEP_ALIVE : Outcome.CLOSE;
+    }
+
+    /** Stops a running body pump: close the upstream (its writes fail) and the downstream input (its reads end). */
+    private void stopPump(RequestBodyPump pump) {
+        if (!pump.isDone()) {
+            Channels.closeQuietly(up.channel());
+            try {
+                conn.channel().shutdownInput();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+        pump.join();
+    }
+
+    private void abortAfterHead(RequestBodyPump pump, boolean pumping) {
+        up.disarm();
+        Channels.closeQuietly(up.channel());
+        if (pumping) {
+            stopPump(pump);
+        }
+        up.pool().release(up, false);
+    }
+}

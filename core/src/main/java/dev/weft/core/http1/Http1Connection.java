@@ -1,0 +1,444 @@
+package dev.weft.core.http1;
+
+import dev.weft.codec.http1.BodyFraming;
+import dev.weft.codec.http1.HeadWriter;
+import dev.weft.codec.http1.Http1Exception;
+import dev.weft.codec.http1.Http1Limits;
+import dev.weft.codec.http1.RequestHead;
+import dev.weft.codec.http1.RequestHeadParser;
+import dev.weft.core.cluster.Cluster;
+import dev.weft.core.cluster.Host;
+import dev.weft.core.config.HttpOptions;
+import dev.weft.core.config.ListenerConfig;
+import dev.weft.core.config.RouteAction;
+import dev.weft.core.io.ChannelInput;
+import dev.weft.core.io.Channels;
+import dev.weft.core.pool.UpstreamConnection;
+import dev.weft.core.proxy.ListenerContext;
+import dev.weft.core.proxy.RequestContext;
+import dev.weft.core.proxy.ResponseFlag;
+import dev.weft.core.proxy.UpstreamException;
+import dev.weft.core.router.HeaderPlan;
+import dev.weft.core.router.Route;
+import dev.weft.core.time.Deadline;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * One downstream HTTP/1.1 connection, owned by its virtual thread: reads requests in order (pipelined ones too),
+ * routes each, answers locally or proxies it to an upstream, and writes the response before reading the next.
+ *
+ * <p>A request body is pumped upstream by a second virtual thread while this one reads the response, so an upstream
+ * that answers before it has read the whole body (or echoes as it reads) cannot deadlock the exchange. Only
+ * {@link #state} and the deadline slot are touched by other threads.
+ */
+public final class Http1Connection extends Deadline implements Runnable {
+    private static final System.Logger LOG = System.getLogger("weft.http1");
+
+    /** Deadline reasons for this connection's slot. */
+    private static final int IDLE = 1;
+    private static final int HEADERS = 2;
+    private static final int BODY_IDLE = 3;
+
+    /** Connection states, read by the drain. */
+    private static final int WAITING = 0;
+    private static final int ACTIVE = 1;
+
+    private static final ByteBuffer CONTINUE_100 =
+            ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+
+    private final ListenerContext listener;
+    private final ListenerConfig config;
+    private final HttpOptions options;
+    private final SocketChannel channel;
+    private final Consumer<Http1Connection> onClose;
+    private final String remoteIp;
+    private final ChannelInput in;
+    private final RequestHeadParser parser;
+    private final Http1RequestView view = new Http1RequestView();
+    private final HeadWriter downHead = new HeadWriter();
+    private final HeadWriter upHead = new HeadWriter();
+    private final BodyCopier responseCopier = new BodyCopier();
+    private final RequestBodyPump pump;
+    private final RequestContext ctx = new RequestContext();
+    private final long idleNanos;
+    private final long headersNanos;
+
+    /** WAITING between requests, ACTIVE while one is in flight; written by the owner, read by the drain. */
+    private volatile int state = WAITING;
+
+    public Http1Connection(ListenerContext listener, SocketChannel channel, Consumer<Http1Connection> onClose) {
+        this.listener = listener;
+        this.config = listener.config();
+        this.options = config.http();
+        this.channel = channel;
+        this.onClose = onClose;
+        this.remoteIp = remoteIp(channel);
+        this.in = new ChannelInput(channel);
+        Http1Limits limits = new Http1Limits(Http1Limits.DEFAULT_MAX_REQUEST_LINE_BYTES,
+                options.maxRequestHeadersKb() * 1024, options.maxRequestHeadersCount(),
+                Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES, Http1Limits.DEFAULT_MAX_TRAILER_BYTES);
+        this.parser = new RequestHeadParser(limits);
+        this.pump = new RequestBodyPump(in, this, limits);
+        this.idleNanos = config.idleTimeout().toNanos();
+        this.headersNanos = config.requestHeadersTimeout().toNanos();
+    }
+
+    private static String remoteIp(SocketChannel ch) {
+        try {
+            return ((InetSocketAddress) ch.getRemoteAddress()).getAddress().getHostAddress();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public void run() {
+        listener.deadlines().register(this);
+        try {
+            while (readHead()) {
+                if (!handle()) {
+                    break;
+                }
+                if (listener.draining()) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // the peer went away or a timeout closed the channel: quiet, the request (if any) is accounted for
+            LOG.log(System.Logger.Level.DEBUG, "connection from {0} ended: {1}", remoteIp, e.toString());
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "connection from " + remoteIp + " failed", e);
+        } finally {
+            listener.deadlines().unregister(this);
+            Channels.closeQuietly(channel);
+            onClose.accept(this);
+        }
+    }
+
+    /** True while no request is in flight (the drain closes such connections at once). */
+    public boolean isIdle() {
+        return state == WAITING;
+    }
+
+    /** Called by the drain: an idle connection stops waiting for a request; a busy one closes after its response. */
+    public void closeIfIdle() {
+        if (state == WAITING) {
+            shutdownInput();
+        }
+    }
+
+    /** Closes the connection at once (end of the drain timeout). */
+    public void abort() {
+        Channels.closeQuietly(channel);
+    }
+
+    @Override
+    protected void onExpired(int reason) {
+        // a blocked read returns end-of-stream; the owner then looks at firedReason() and can still answer (408)
+        shutdownInput();
+    }
+
+    private void shutdownInput() {
+        try {
+            channel.shutdownInput();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    // ---- request head ------------------------------------------------------------------------------------------
+
+    /** Reads the next request head; false when the connection should close (the reason is handled here). */
+    private boolean readHead() throws IOException {
+        state = WAITING;
+        parser.reset();
+        clearFired();
+        ByteBuffer buf = in.buffer();
+        boolean started = false;
+        try {
+            while (true) {
+                if (buf.hasRemaining()) {
+                    if (!started) {
+                        started = true;
+                        state = ACTIVE;
+                        arm(headersNanos, HEADERS);
+                    }
+                    if (parser.parse(buf)) {
+                        disarm();
+                        return true;
+                    }
+                } else if (!started) {
+                    arm(idleNanos, IDLE);
+                }
+                int n = in.fill();
+                if (n < 0) {
+                    disarm();
+                    if (started && firedReason() == HEADERS) {
+                        ctx.reset(System.nanoTime());
+                        localReply(408, "request timeout\n", false, false, ResponseFlag.NONE, "request_headers_timeout");
+                    }
+                    return false;
+                }
+            }
+        } catch (Http1Exception e) {
+            disarm();
+            ctx.reset(System.nanoTime());
+            ctx.flag(ResponseFlag.DPE);
+            String detail = e.violation().detail();
+            localReply(e.violation().status(), "bad request: " + detail + "\n", false, false, ResponseFlag.DPE, detail);
+            return false;
+        }
+    }
+
+    // ---- one request -------------------------------------------------------------------------------------------
+
+    /** Handles the parsed request; returns whether the connection stays open for the next one. */
+    private boolean handle() throws IOException {
+        RequestHead head = parser.head();
+        ctx.reset(System.nanoTime());
+        view.wrap(head);
+        BodyFraming.Kind bodyKind = BodyFraming.request(head);
+        boolean hasBody = bodyKind == BodyFraming.Kind.CHUNKED
+                || bodyKind == BodyFraming.Kind.CONTENT_LENGTH && head.contentLength() > 0;
+
+        if (head.isConnect()) {
+            return localReply(501, "CONNECT is not supported\n", false, head.isHead(), ResponseFlag.NONE,
+                    "connect_not_supported");
+        }
+        Route route = listener.router().route(view);
+        if (route == null) {
+            return localReply(404, ResponseFlag.NR.body() + "\n", !hasBody && head.keepAlive(), head.isHead(),
+                    ResponseFlag.NR, "route_not_found");
+        }
+        ctx.routeName(route.displayName());
+        RouteAction action = route.action();
+        if (action instanceof RouteAction.DirectResponse d) {
+            ByteBuffer reply = LocalReplies.build(downHead, d.status(), d.contentType(), d.body(), null,
+                    options.serverHeader(), keepAlive(head, hasBody), http10KeepAlive(head), head.isHead(),
+                    route.responseHeaders());
+            ctx.status(d.status());
+            Channels.writeFully(channel, reply);
+            return keepAlive(head, hasBody);
+        }
+        if (action instanceof RouteAction.Redirect r) {
+            String location = Redirects.location(r, route, head, view.host());
+            ByteBuffer reply = LocalReplies.build(downHead, r.responseCode(), null, "", location,
+                    options.serverHeader(), keepAlive(head, hasBody), http10KeepAlive(head), head.isHead(),
+                    route.responseHeaders());
+            ctx.status(r.responseCode());
+            Channels.writeFully(channel, reply);
+            return keepAlive(head, hasBody);
+        }
+        return forward((RouteAction.Forward) action, route, head, bodyKind, hasBody);
+    }
+
+    private boolean keepAlive(RequestHead head, boolean hasBody) {
+        return head.keepAlive() && !hasBody && !listener.draining();
+    }
+
+    private static boolean http10KeepAlive(RequestHead head) {
+        return head.versionMinor() == 0 && head.keepAlive();
+    }
+
+    /** Sends a local reply; returns whether the connection may stay open. */
+    private boolean localReply(int status, String body, boolean keepAlive, boolean isHead, ResponseFlag flag,
+                               String detail) {
+        boolean keep = keepAlive && !listener.draining();
+        ctx.flag(flag);
+        ctx.status(status);
+        ctx.detail(detail);
+        RequestHead head = parser.head();
+        boolean http10KeepAlive = keep && head != null && head.versionMinor() == 0;
+        ByteBuffer reply = LocalReplies.build(downHead, status, "text/plain; charset=utf-8", body, null,
+                options.serverHeader(), keep, http10KeepAlive, isHead, null);
+        try {
+            Channels.writeFully(channel, reply);
+        } catch (IOException e) {
+            ctx.flag(ResponseFlag.DC);
+            return false;
+        }
+        return keep;
+    }
+
+    // ---- forwarding --------------------------------------------------------------------------------------------
+
+    private boolean forward(RouteAction.Forward fwd, Route route, RequestHead head, BodyFraming.Kind bodyKind,
+                            boolean hasBody) throws IOException {
+        Cluster cluster = listener.cluster(fwd.cluster());
+        ctx.clusterName(fwd.cluster());
+        Host host = cluster == null ? null : cluster.pick();
+        if (host == null) {
+            return localReply(503, ResponseFlag.UH.body() + "\n", !hasBody && head.keepAlive(), head.isHead(),
+                    ResponseFlag.UH, "no_healthy_upstream");
+        }
+        ctx.upstreamHost(host.toString());
+        host.requestStarted();
+        try {
+            writeUpstreamHead(fwd, route, head, bodyKind);
+            for (int attempt = 0; ; attempt++) {
+                UpstreamConnection up;
+                try {
+                    up = host.pool().acquire(attempt > 0);
+                } catch (UpstreamException e) {
+                    return localReply(e.flag().status(), e.flag().body() + "\n", !hasBody && head.keepAlive(),
+                            head.isHead(), e.flag(), e.getMessage());
+                }
+                Exchange ex = new Exchange(this, up, fwd, route, head, bodyKind, hasBody);
+                Exchange.Outcome outcome = ex.run();
+                if (outcome == Exchange.Outcome.RETRY && attempt == 0) {
+                    continue; // a stale keep-alive connection: once more on a fresh one
+                }
+                return outcome == Exchange.Outcome.KEEP_ALIVE;
+            }
+        } finally {
+            host.requestFinished();
+        }
+    }
+
+    /** Builds the request head sent upstream into {@link #upHead}. */
+    private void writeUpstreamHead(RouteAction.Forward fwd, Route route, RequestHead head, BodyFraming.Kind bodyKind) {
+        HeadWriter w = upHead;
+        HeaderPlan plan = route.requestHeaders();
+        w.reset();
+        w.requestLine(head.method(), upstreamTarget(fwd, route, head));
+        String xff = null;
+        boolean hasRequestId = false;
+        for (int i = 0, n = head.fieldCount(); i < n; i++) {
+            if (head.isHopByHop(i) || head.nameIs(i, "host") || head.nameIs(i, "expect")
+                    || head.nameIs(i, "x-forwarded-proto")) {
+                continue;
+            }
+            if (!plan.isEmpty() && plan.skips(head, i)) {
+                continue;
+            }
+            if (head.nameIs(i, "x-forwarded-for")) {
+                xff = xff == null ? head.value(i) : xff + ", " + head.value(i);
+                continue;
+            }
+            if (head.nameIs(i, "x-request-id")) {
+                hasRequestId = true;
+                ctx.requestId(head.value(i));
+            }
+            head.copyField(i, w);
+        }
+        String host = fwd.hostRewrite() != null ? fwd.hostRewrite() : head.host();
+        if (host != null && !plan.removes("host")) {
+            w.field("host", host);
+        }
+        if (options.xffAppend()) {
+            w.field("x-forwarded-for", xff == null ? remoteIp : xff + ", " + remoteIp);
+        } else if (xff != null) {
+            w.field("x-forwarded-for", xff);
+        }
+        w.field("x-forwarded-proto", "http");
+        if (!hasRequestId && options.generateRequestId()) {
+            String id = requestId();
+            ctx.requestId(id);
+            w.field("x-request-id", id);
+        }
+        if (bodyKind == BodyFraming.Kind.CHUNKED) {
+            w.field("transfer-encoding", "chunked");
+        }
+        if (!plan.isEmpty()) {
+            plan.writeAdds(w, head);
+        }
+        w.endHead();
+    }
+
+    private static String upstreamTarget(RouteAction.Forward fwd, Route route, RequestHead head) {
+        String path = head.path();
+        if (path == null || "*".equals(path)) {
+            return head.target();
+        }
+        if (fwd.prefixRewrite() != null) {
+            String prefix = route.match().path();
+            path = fwd.prefixRewrite() + path.substring(Math.min(prefix.length(), path.length()));
+            if (path.isEmpty()) {
+                path = "/";
+            }
+        }
+        String q = head.query();
+        return q == null ? path : path + "?" + q;
+    }
+
+    /** A random UUID (version 4) without SecureRandom's lock. */
+    private static String requestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new java.util.UUID(hi, lo).toString();
+    }
+
+    // ---- accessors for Exchange and RequestBodyPump (same package) ---------------------------------------------
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    ChannelInput input() {
+        return in;
+    }
+
+    HeadWriter downHead() {
+        return downHead;
+    }
+
+    HeadWriter upHead() {
+        return upHead;
+    }
+
+    BodyCopier responseCopier() {
+        return responseCopier;
+    }
+
+    RequestBodyPump pump() {
+        return pump;
+    }
+
+    RequestContext context() {
+        return ctx;
+    }
+
+    HttpOptions options() {
+        return options;
+    }
+
+    long idleNanos() {
+        return idleNanos;
+    }
+
+    boolean draining() {
+        return listener.draining();
+    }
+
+    boolean sendLocalReply(int status, String body, boolean keepAlive, boolean isHead, ResponseFlag flag,
+                           String detail) {
+        return localReply(status, body, keepAlive, isHead, flag, detail);
+    }
+
+    void sendContinue() throws IOException {
+        Channels.writeFully(channel, CONTINUE_100.duplicate());
+    }
+
+    static int bodyIdleReason() {
+        return BODY_IDLE;
+    }
+
+    static boolean isReset(IOException e) {
+        return e instanceof SocketException && String.valueOf(e.getMessage()).contains("reset");
+    }
+
+    static boolean isClosed(IOException e) {
+        return e instanceof EOFException || e instanceof ClosedChannelException;
+    }
+}

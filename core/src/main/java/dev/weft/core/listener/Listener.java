@@ -1,0 +1,162 @@
+package dev.weft.core.listener;
+
+import dev.weft.core.cluster.Cluster;
+import dev.weft.core.config.ListenerConfig;
+import dev.weft.core.http1.Http1Connection;
+import dev.weft.core.io.Channels;
+import dev.weft.core.proxy.ListenerContext;
+import dev.weft.core.router.Router;
+import dev.weft.core.time.Deadlines;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A bound listener: one virtual thread blocks in {@code accept()} and starts one virtual thread per connection, up
+ * to {@code max_connections} (beyond it a new connection is closed at once).
+ */
+public final class Listener implements ListenerContext, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("weft.listener");
+    /** Accept backlog: the kernel caps it at net.core.somaxconn. */
+    private static final int BACKLOG = 4096;
+
+    private final ListenerConfig config;
+    private final Router router;
+    private final Map<String, Cluster> clusters;
+    private final Deadlines deadlines;
+    private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private final AtomicInteger rejected = new AtomicInteger();
+    private ServerSocketChannel server;
+    private Thread acceptor;
+    private volatile boolean draining;
+
+    public Listener(ListenerConfig config, Map<String, Cluster> clusters, Deadlines deadlines) {
+        this.config = config;
+        this.router = new Router(config.virtualHosts());
+        this.clusters = clusters;
+        this.deadlines = deadlines;
+    }
+
+    /** Binds and starts accepting. */
+    public void start() throws IOException {
+        server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (config.reusePort()) {
+                server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            server.bind(new InetSocketAddress(config.address(), config.port()), BACKLOG);
+        } catch (IOException | UnsupportedOperationException e) {
+            Channels.closeQuietly(server);
+            throw new IOException("listener " + config.name() + ": cannot bind " + config.address() + ":"
+                    + config.port() + ": " + e.getMessage(), e);
+        }
+        acceptor = Thread.ofVirtual().name("weft-accept-" + config.name()).start(this::acceptLoop);
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "listener {0}: accept failed: {1}", config.name(), e.toString());
+                continue;
+            }
+            if (connectionCount.incrementAndGet() > config.maxConnections() || draining) {
+                connectionCount.decrementAndGet();
+                rejected.incrementAndGet();
+                Channels.closeQuietly(ch);
+                continue;
+            }
+            try {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                Http1Connection c = new Http1Connection(this, ch, this::closed);
+                connections.add(c);
+                Thread.ofVirtual().start(c);
+            } catch (IOException | RuntimeException e) {
+                connectionCount.decrementAndGet();
+                Channels.closeQuietly(ch);
+            }
+        }
+    }
+
+    private void closed(Http1Connection c) {
+        if (connections.remove(c)) {
+            connectionCount.decrementAndGet();
+        }
+    }
+
+    /** The bound address (the real port when configured with 0). */
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) server.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public ListenerConfig config() {
+        return config;
+    }
+
+    @Override
+    public Router router() {
+        return router;
+    }
+
+    @Override
+    public Cluster cluster(String name) {
+        return clusters.get(name);
+    }
+
+    @Override
+    public Deadlines deadlines() {
+        return deadlines;
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Stops accepting; idle connections close now, busy ones after their current response. */
+    public void startDrain() {
+        draining = true;
+        Channels.closeQuietly(server);
+        for (Http1Connection c : connections) {
+            c.closeIfIdle();
+        }
+    }
+
+    /** Connections still open. */
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** Connections refused because max_connections was reached or the listener was draining. */
+    public int rejectedConnections() {
+        return rejected.get();
+    }
+
+    @Override
+    public void close() {
+        draining = true;
+        Channels.closeQuietly(server);
+        for (Http1Connection c : connections) {
+            c.abort();
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.weft.core.pool;
+
+import dev.weft.core.io.Channels;
+import dev.weft.core.proxy.ResponseFlag;
+import dev.weft.core.proxy.UpstreamException;
+import dev.weft.core.time.Deadlines;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The HTTP/1.1 keep-alive connections to one upstream endpoint. A request borrows one connection exclusively and
+ * gives it back when the exchange is complete and the connection reusable.
+ *
+ * <p>At most {@code maxConnections} are open; a request that finds them all busy waits (at most the connect timeout)
+ * if fewer than {@code maxPending} already wait, else fails at once with UO. Idle connections are reused most recent
+ * first (warm in the upstream's cache, and the oldest ones age out) and closed after the idle timeout. The lock is a
+ * {@link ReentrantLock} and is never held across I/O.
+ */
+public final class Http1Pool {
+    private final InetSocketAddress address;
+    private final int maxConnections;
+    private final int maxPending;
+    private final long connectTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final Deadlines deadlines;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition released = lock.newCondition();
+    private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    private int open;
+    private int pending;
+    private int connectsStarted;
+    private boolean closed;
+
+    public Http1Pool(InetSocketAddress address, int maxConnections, int maxPending, long connectTimeoutNanos,
+                     long idleTimeoutNanos, Deadlines deadlines) {
+        this.address = address;
+        this.maxConnections = maxConnections;
+        this.maxPending = maxPending;
+        this.connectTimeoutNanos = connectTimeoutNanos;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.deadlines = deadlines;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** Borrows an idle connection or opens a new one. */
+    public UpstreamConnection acquire() throws UpstreamException {
+        return acquire(false);
+    }
+
+    /**
+     * Borrows a connection.
+     *
+     * @param fresh never an idle one: a retry after a stale keep-alive connection failed
+     */
+    public UpstreamConnection acquire(boolean fresh) throws UpstreamException {
+        lock.lock();
+        try {
+            long waitNanos = connectTimeoutNanos;
+            while (true) {
+                if (closed) {
+                    throw new UpstreamException(ResponseFlag.UH, "endpoint removed");
+                }
+                if (!fresh) {
+                    UpstreamConnection c;
+                    while ((c = idle.pollLast()) != null) {
+                        if (c.isOpen()) {
+                            return c;
+                        }
+                        open--;
+                    }
+                }
+                if (open < maxConnections) {
+                    open++;
+                    connectsStarted++;
+                    break;
+                }
+                if (fresh && !idle.isEmpty()) {
+                    // make room: a fresh connection replaces the oldest idle one
+                    UpstreamConnection oldest = idle.pollFirst();
+                    deadlines.unregister(oldest);
+                    oldest.close();
+                    connectsStarted++;
+                    break;
+                }
+                if (pending >= maxPending || waitNanos <= 0) {
+                    throw new UpstreamException(ResponseFlag.UO, "pool overflow");
+                }
+                pending++;
+                try {
+                    waitNanos = released.awaitNanos(waitNanos);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UpstreamException(ResponseFlag.UO, "interrupted while waiting for a connection");
+                } finally {
+                    pending--;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return connect();
+    }
+
+    private UpstreamConnection connect() throws UpstreamException {
+        SocketChannel ch = null;
+        UpstreamConnection c = null;
+        try {
+            ch = SocketChannel.open();
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            c = new UpstreamConnection(ch, this);
+            deadlines.register(c);
+            c.arm(connectTimeoutNanos, UpstreamConnection.CONNECT);
+            ch.connect(address);
+            if (!c.disarm()) {
+                throw new IOException("connect timeout");
+            }
+            return c;
+        } catch (IOException | RuntimeException e) {
+            if (c != null) {
+                deadlines.unregister(c);
+            }
+            Channels.closeQuietly(ch);
+            lock.lock();
+            try {
+                open--;
+                released.signal();
+            } finally {
+                lock.unlock();
+            }
+            boolean timedOut = c != null && c.firedReason() == UpstreamConnection.CONNECT;
+            throw new UpstreamException(ResponseFlag.UF,
+                    (timedOut ? "connect timeout to " : "connect failed to ") + address + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Gives a connection back.
+     *
+     * @param reusable the exchange completed cleanly and both sides allow keep-alive
+     */
+    public void release(UpstreamConnection c, boolean reusable) {
+        c.requests++;
+        c.disarm();
+        c.clearFired();
+        boolean keep = reusable && c.isOpen() && c.input().buffer().remaining() == 0;
+        lock.lock();
+        try {
+            if (keep && !closed) {
+                c.idleSince = System.nanoTime();
+                idle.addLast(c);
+                released.signal();
+                return;
+            }
+            open--;
+            released.signal();
+        } finally {
+            lock.unlock();
+        }
+        deadlines.unregister(c);
+        c.close();
+    }
+
+    /** Closes idle connections older than the idle timeout; called by the timer thread. Never blocks on I/O. */
+    public void expireIdle(long now) {
+        if (idleTimeoutNanos <= 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            UpstreamConnection c;
+            while ((c = idle.peekFirst()) != null && now - c.idleSince >= idleTimeoutNanos) {
+                idle.pollFirst();
+                open--;
+                deadlines.unregister(c);
+                c.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes idle connections and refuses new borrowers; in-flight ones close when released. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            UpstreamConnection c;
+            while ((c = idle.pollFirst()) != null) {
+                open--;
+                deadlines.unregister(c);
+                c.close();
+            }
+            released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Open connections (idle and busy). */
+    public int openConnections() {
+        lock.lock();
+        try {
+            return open;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int idleConnections() {
+        lock.lock();
+        try {
+            return idle.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Connections this pool has tried to open since it was made. */
+    public int connectsStarted() {
+        lock.lock();
+        try {
+            return connectsStarted;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

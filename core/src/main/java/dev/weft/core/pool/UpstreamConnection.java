@@ -1,0 +1,75 @@
+package dev.weft.core.pool;
+
+import dev.weft.codec.http1.ChunkedDecoder;
+import dev.weft.codec.http1.Http1Limits;
+import dev.weft.codec.http1.ResponseHeadParser;
+import dev.weft.core.io.ChannelInput;
+import dev.weft.core.io.Channels;
+import dev.weft.core.time.Deadline;
+
+import java.nio.channels.SocketChannel;
+
+/**
+ * One HTTP/1.1 connection to an upstream endpoint, borrowed exclusively by one request at a time from its
+ * {@link Http1Pool}. Its deadline slot bounds connect, response-head and body reads.
+ */
+public final class UpstreamConnection extends Deadline {
+    /** Deadline reasons. */
+    public static final int CONNECT = 1;
+    public static final int RESPONSE_TIMEOUT = 2;
+    public static final int IDLE = 3;
+
+    private final SocketChannel channel;
+    private final Http1Pool pool;
+    private final ChannelInput input;
+    private final ResponseHeadParser headParser = new ResponseHeadParser(Http1Limits.DEFAULTS);
+    private final ChunkedDecoder chunked = new ChunkedDecoder(Http1Limits.DEFAULTS);
+    /** Requests served; read by the owner only. */
+    int requests;
+    /** When it went back to the idle list; guarded by the pool lock. */
+    long idleSince;
+
+    UpstreamConnection(SocketChannel channel, Http1Pool pool) {
+        this.channel = channel;
+        this.pool = pool;
+        this.input = new ChannelInput(channel);
+    }
+
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    public ChannelInput input() {
+        return input;
+    }
+
+    public ResponseHeadParser headParser() {
+        return headParser;
+    }
+
+    public ChunkedDecoder chunked() {
+        return chunked;
+    }
+
+    public Http1Pool pool() {
+        return pool;
+    }
+
+    /** True when this connection served a request before (a failure on it may be a stale keep-alive). */
+    public boolean reused() {
+        return requests > 0;
+    }
+
+    public boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    void close() {
+        Channels.closeQuietly(channel);
+    }
+
+    @Override
+    protected void onExpired(int reason) {
+        Channels.closeQuietly(channel);
+    }
+}

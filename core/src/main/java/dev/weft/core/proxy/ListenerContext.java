@@ -1,0 +1,22 @@
+package dev.weft.core.proxy;
+
+import dev.weft.core.cluster.Cluster;
+import dev.weft.core.config.ListenerConfig;
+import dev.weft.core.router.Router;
+import dev.weft.core.time.Deadlines;
+
+/** What a downstream connection needs from the listener that accepted it and the config snapshot it serves. */
+public interface ListenerContext {
+    ListenerConfig config();
+
+    /** The router of the current snapshot. */
+    Router router();
+
+    /** The cluster with this name in the current snapshot, or null. */
+    Cluster cluster(String name);
+
+    Deadlines deadlines();
+
+    /** True once a drain started: finish the current request, then close. */
+    boolean draining();
+}

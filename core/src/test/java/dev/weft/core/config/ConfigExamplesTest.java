@@ -1,0 +1,81 @@
+package dev.weft.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The shipped example configs and the embedded default. Maven runs tests in the module dir: examples is ../examples. */
+class ConfigExamplesTest {
+    private static final Path EXAMPLES = Path.of("..", "examples");
+
+    @Test
+    void embeddedDefaultIsQuickstartByteForByte() throws Exception {
+        byte[] example = Files.readAllBytes(EXAMPLES.resolve("quickstart.yaml"));
+        byte[] embedded;
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(ConfigLoader.DEFAULT_RESOURCE)) {
+            embedded = in.readAllBytes();
+        }
+        assertArrayEquals(example, embedded, "core/src/main/resources" + ConfigLoader.DEFAULT_RESOURCE
+                + " must be a copy of examples/quickstart.yaml");
+        assertEquals(new String(example, StandardCharsets.UTF_8), ConfigLoader.defaultYaml());
+    }
+
+    @Test
+    void everyExampleLoads() throws Exception {
+        try (var files = Files.list(EXAMPLES)) {
+            List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            assertTrue(yamls.size() >= 2, "examples: " + yamls);
+            for (Path yaml : yamls) {
+                ConfigLoader.load(yaml);
+            }
+        }
+    }
+
+    @Test
+    void quickstartAnswersLocallyAndPointsToTheReadme() {
+        WeftConfig config = ConfigLoader.loadDefault();
+        assertEquals(1, config.listeners().size());
+        assertEquals(List.of(), config.clusters());
+        ListenerConfig listener = config.listeners().get(0);
+        assertEquals("quickstart", listener.name());
+        assertEquals("127.0.0.1", listener.address());
+        assertEquals(10000, listener.port());
+        RouteConfig route = listener.virtualHosts().get(0).routes().get(0);
+        assertEquals(RouteMatch.PathKind.PREFIX, route.match().pathKind());
+        assertEquals("/", route.match().path());
+        RouteAction.DirectResponse response = assertInstanceOf(RouteAction.DirectResponse.class, route.action());
+        assertEquals(200, response.status());
+        assertTrue(response.body().startsWith("Weft is running."), response.body());
+        assertTrue(response.body().contains("README.md"), response.body());
+        assertTrue(response.body().endsWith("\n"));
+        assertEquals("text/plain; charset=utf-8", response.contentType());
+    }
+
+    @Test
+    void reverseProxyForwardsEverythingToTheBackend() throws Exception {
+        WeftConfig config = ConfigLoader.load(EXAMPLES.resolve("reverse-proxy.yaml"));
+        ListenerConfig listener = config.listeners().get(0);
+        assertEquals("ingress", listener.name());
+        assertEquals("127.0.0.1", listener.address());
+        assertEquals(10000, listener.port());
+        VirtualHostConfig host = listener.virtualHosts().get(0);
+        assertEquals(List.of("*"), host.domains());
+        assertEquals(1, host.routes().size());
+        RouteConfig route = host.routes().get(0);
+        assertEquals(RouteMatch.PathKind.PREFIX, route.match().pathKind());
+        assertEquals("/", route.match().path());
+        assertEquals("backend", assertInstanceOf(RouteAction.Forward.class, route.action()).cluster());
+        ClusterConfig backend = config.cluster("backend");
+        assertEquals(ClusterConfig.DiscoveryType.STATIC, backend.type());
+        assertEquals(ClusterConfig.LbPolicy.ROUND_ROBIN, backend.lbPolicy());
+        assertEquals(List.of(new EndpointConfig("127.0.0.1", 8080)), backend.endpoints());
+    }
+}
