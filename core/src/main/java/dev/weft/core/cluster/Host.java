@@ -39,6 +39,7 @@ public final class Host {
 
     @Override
     public String toString() {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
+        String ip = address.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
 }

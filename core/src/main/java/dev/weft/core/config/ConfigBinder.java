@@ -22,6 +22,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ConfigBinder {
     private static final String[] LISTENER_FIELDS = {"name", "address", "port", "reuse_port", "max_connections",
             "idle_timeout", "request_headers_timeout", "stat_prefix", "http", "virtual_hosts"};
+    private static final String[] VIRTUAL_HOST_FIELDS = {"name", "domains", "routes", "request_headers_to_add",
+            "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove"};
     private static final String[] HTTP_FIELDS = {"max_request_headers_kb", "max_request_headers_count",
             "server_header", "xff_append", "generate_request_id"};
     private static final String[] CLUSTER_FIELDS = {"name", "type", "lb_policy", "connect_timeout",
@@ -170,9 +172,7 @@ final class ConfigBinder {
     /** {@code domains}: lower-cased domain to the path where the listener first uses it. */
     private VirtualHostConfig virtualHost(Node node, String path, Map<String, String> names,
                                           Map<String, String> domains, RouteBinder routes) {
-        List<String> fields = new ArrayList<>(List.of("name", "domains", "routes"));
-        fields.addAll(RouteBinder.HEADER_MUTATION_FIELDS);
-        YamlMap m = reader.map(node, path, fields.toArray(String[]::new));
+        YamlMap m = reader.map(node, path, VIRTUAL_HOST_FIELDS);
         if (m == null) {
             return null;
         }

@@ -20,6 +20,9 @@ final class RouteBinder {
     static final List<String> HEADER_MUTATION_FIELDS = List.of(
             "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
             "response_headers_to_remove");
+    private static final String[] ROUTE_FIELDS = {"name", "match", "route", "direct_response", "redirect",
+            "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
+            "response_headers_to_remove"};
     private static final List<String> PATH_FIELDS = List.of("prefix", "path", "safe_regex");
     private static final List<String> ACTION_FIELDS = List.of("route", "direct_response", "redirect");
     private static final List<String> MATCHER_FIELDS = List.of("exact", "prefix", "suffix", "safe_regex", "present");
@@ -40,10 +43,7 @@ final class RouteBinder {
     }
 
     RouteConfig route(Node node, String path) {
-        List<String> fields = new ArrayList<>(List.of("name", "match"));
-        fields.addAll(ACTION_FIELDS);
-        fields.addAll(HEADER_MUTATION_FIELDS);
-        YamlMap m = reader.map(node, path, fields.toArray(String[]::new));
+        YamlMap m = reader.map(node, path, ROUTE_FIELDS);
         if (m == null) {
             return null;
         }

@@ -74,14 +74,18 @@ final class Syntax {
         return true;
     }
 
-    /** A dotted-quad IPv4 literal (each part 0..255, at most three digits). */
+    /**
+     * A dotted-quad IPv4 literal, each part 0..255 in decimal without leading zeros (some resolvers read 010 as octal,
+     * so the JDK and this loader refuse the ambiguity).
+     */
     static boolean isIpv4(String s) {
         String[] parts = s.split("\\.", -1);
         if (parts.length != 4) {
             return false;
         }
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+            if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')
+                    || !part.chars().allMatch(c -> c >= '0' && c <= '9')
                     || Integer.parseInt(part) > 255) {
                 return false;
             }

@@ -214,10 +214,7 @@ final class Exchange {
         w.reset();
         w.statusLine(rh.status(), rh.reason());
         for (int i = 0, n = rh.fieldCount(); i < n; i++) {
-            if (rh.isHopByHop(i)) {
-                continue;
-            }
-            if ((chunkDown || rk == BodyFraming.Kind.UNTIL_CLOSE) && rh.nameIs(i, "content-length")) {
+            if (rh.isHopByHop(i) || rh.isFraming(i)) {
                 continue;
             }
             if (!plan.isEmpty() && plan.skips(rh, i)) {
@@ -225,8 +222,13 @@ final class Exchange {
             }
             rh.copyField(i, w);
         }
+        // framing is regenerated, never copied: one canonical Content-Length or chunked
         if (chunkDown) {
             w.field("transfer-encoding", "chunked");
+        } else if (rk == BodyFraming.Kind.CONTENT_LENGTH
+                || rk == BodyFraming.Kind.NONE && head.isHead() && rh.contentLength() >= 0 && rh.status() >= 200
+                && rh.status() != 204 && rh.status() != 304) {
+            w.field("content-length", rh.contentLength()); // a HEAD response keeps the length of the would-be body
         }
         if (!clientKeep) {
             w.field("connection", "close");

@@ -284,7 +284,7 @@ public final class Http1Connection extends Deadline implements Runnable {
         ctx.upstreamHost(host.toString());
         host.requestStarted();
         try {
-            writeUpstreamHead(fwd, route, head, bodyKind);
+            writeUpstreamHead(fwd, route, head, bodyKind, host);
             for (int attempt = 0; ; attempt++) {
                 UpstreamConnection up;
                 try {
@@ -306,7 +306,8 @@ public final class Http1Connection extends Deadline implements Runnable {
     }
 
     /** Builds the request head sent upstream into {@link #upHead}. */
-    private void writeUpstreamHead(RouteAction.Forward fwd, Route route, RequestHead head, BodyFraming.Kind bodyKind) {
+    private void writeUpstreamHead(RouteAction.Forward fwd, Route route, RequestHead head, BodyFraming.Kind bodyKind,
+                                   Host upstream) {
         HeadWriter w = upHead;
         HeaderPlan plan = route.requestHeaders();
         w.reset();
@@ -314,7 +315,7 @@ public final class Http1Connection extends Deadline implements Runnable {
         String xff = null;
         boolean hasRequestId = false;
         for (int i = 0, n = head.fieldCount(); i < n; i++) {
-            if (head.isHopByHop(i) || head.nameIs(i, "host") || head.nameIs(i, "expect")
+            if (head.isHopByHop(i) || head.isFraming(i) || head.nameIs(i, "host") || head.nameIs(i, "expect")
                     || head.nameIs(i, "x-forwarded-proto")) {
                 continue;
             }
@@ -332,9 +333,10 @@ public final class Http1Connection extends Deadline implements Runnable {
             head.copyField(i, w);
         }
         String host = fwd.hostRewrite() != null ? fwd.hostRewrite() : head.host();
-        if (host != null && !plan.removes("host")) {
-            w.field("host", host);
+        if (host == null || host.isEmpty()) {
+            host = upstream.toString(); // an HTTP/1.0 request without Host: HTTP/1.1 upstream needs one
         }
+        w.field("host", host);
         if (options.xffAppend()) {
             w.field("x-forwarded-for", xff == null ? remoteIp : xff + ", " + remoteIp);
         } else if (xff != null) {
@@ -346,8 +348,11 @@ public final class Http1Connection extends Deadline implements Runnable {
             ctx.requestId(id);
             w.field("x-request-id", id);
         }
+        // framing is regenerated, never copied: one canonical Content-Length or chunked
         if (bodyKind == BodyFraming.Kind.CHUNKED) {
             w.field("transfer-encoding", "chunked");
+        } else if (bodyKind == BodyFraming.Kind.CONTENT_LENGTH) {
+            w.field("content-length", head.contentLength());
         }
         if (!plan.isEmpty()) {
             plan.writeAdds(w, head);

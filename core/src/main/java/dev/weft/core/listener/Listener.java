@@ -85,8 +85,10 @@ public final class Listener implements ListenerContext, AutoCloseable {
                 Http1Connection c = new Http1Connection(this, ch, this::closed);
                 connections.add(c);
                 Thread.ofVirtual().start(c);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                // out of (direct) memory for the connection's buffer: refuse this one, keep accepting
                 connectionCount.decrementAndGet();
+                rejected.incrementAndGet();
                 Channels.closeQuietly(ch);
             }
         }

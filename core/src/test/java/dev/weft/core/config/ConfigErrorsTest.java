@@ -63,13 +63,13 @@ class ConfigErrorsTest {
                 "typo: unknown field",
                 "listeners[0].adress: unknown field",
                 "listeners[0].http.max_headers: unknown field",
-                "listeners[0].virtual_hosts[0].domain: unknown field",
                 "listeners[0].virtual_hosts[0].domains: is required",
+                "listeners[0].virtual_hosts[0].domain: unknown field",
                 "listeners[0].virtual_hosts[0].routes[0].match.regex: unknown field",
                 "listeners[0].virtual_hosts[0].routes[0].match.headers[0].value: unknown field",
-                "listeners[0].virtual_hosts[0].routes[0].match.query_parameters[0].contains: unknown field",
                 "listeners[0].virtual_hosts[0].routes[0].match.query_parameters[0]: one of exact, prefix, suffix, "
                         + "safe_regex, present is required",
+                "listeners[0].virtual_hosts[0].routes[0].match.query_parameters[0].contains: unknown field",
                 "listeners[0].virtual_hosts[0].routes[0].route.retries: unknown field",
                 "listeners[0].virtual_hosts[0].routes[0].request_headers_to_add[0].append: unknown field",
                 "listeners[0].virtual_hosts[0].routes[1].direct_response.headers: unknown field",
@@ -184,8 +184,8 @@ class ConfigErrorsTest {
                         + "index 2"),
                 problems(withRoute("{match: {prefix: /, headers: [{name: a, safe_regex: \"[ab\"}]}, "
                         + "route: {cluster: backend}}")));
-        assertEquals(List.of(ROUTE + ".match.safe_regex.regex: is required", ROUTE + ".match.safe_regex.re: unknown "
-                        + "field").reversed(),
+        assertEquals(List.of(ROUTE + ".match.safe_regex.regex: is required",
+                        ROUTE + ".match.safe_regex.re: unknown field"),
                 problems(withRoute("{match: {safe_regex: {re: x}}, route: {cluster: backend}}")));
     }
 
@@ -248,10 +248,11 @@ class ConfigErrorsTest {
                         "listeners[0].http.max_request_headers_count: must be 1..10000",
                         "clusters[0].max_connections_per_endpoint: must be at most 2147483647",
                         "clusters[0].max_pending_requests: must be at least 0"),
-                problems(MINIMAL.replace("port: 10000", """
-                                port: 65536
-                                max_connections: 0
-                                http: {max_request_headers_kb: 8193, max_request_headers_count: 0}""")
+                problems(MINIMAL.replace("    port: 10000\n", """
+                                    port: 65536
+                                    max_connections: 0
+                                    http: {max_request_headers_kb: 8193, max_request_headers_count: 0}
+                                """)
                         .replace("  - name: backend\n", """
                                   - name: backend
                                     max_connections_per_endpoint: 2147483648
@@ -305,9 +306,8 @@ class ConfigErrorsTest {
                         + "response_code: 300}}")));
         assertEquals(List.of(ROUTE + ".redirect.prefix_rewrite: not allowed together with path_redirect",
                         ROUTE + ".redirect.host_redirect: must be a host name or an IP address"),
-                problems(withRoute("{match: {prefix: /}, redirect: {prefix_rewrite: /a, path_redirect: /b, "
-                        + "host_redirect: \"bad host\"}}").replace("prefix_rewrite: /a, path_redirect: /b, ",
-                        "path_redirect: /b, prefix_rewrite: /a, ")));
+                problems(withRoute("{match: {prefix: /}, redirect: {path_redirect: /b, prefix_rewrite: /a, "
+                        + "host_redirect: \"bad host\"}}")));
         assertEquals(List.of(ROUTE + ".redirect: must change the URL: set https_redirect, host_redirect, "
                         + "port_redirect, path_redirect, prefix_rewrite or strip_query (a redirect to the same URL "
                         + "loops)"),
@@ -346,10 +346,10 @@ class ConfigErrorsTest {
                                   - {key: x, value: "a\\r\\nb: c"}
                                   - {key: x, value: a, append_action: SET}
                                   - {key: x}
-                                request_headers_to_remove: [Host, TE, Transfer-Encoding]
+                                request_headers_to_remove: [Host, Transfer-Encoding]
                                 response_headers_to_add: [{key: Content-Length, value: "0"}]
                                 response_headers_to_remove: [{x: y}]
-                        """).replace("[Host, TE, Transfer-Encoding]", "[Host, Transfer-Encoding]")));
+                        """)));
     }
 
     @Test
@@ -361,22 +361,9 @@ class ConfigErrorsTest {
                         "clusters[0].endpoints[1].address: is required",
                         "clusters[0].endpoints[2].port: is required",
                         "clusters[1].endpoints[0].address: must be an IP address or a host name",
-                        "clusters[1].endpoints: must not be empty",
-                        "clusters[2].endpoints: is required"),
+                        "clusters[2].endpoints: must not be empty",
+                        "clusters[3].endpoints: is required"),
                 problems("""
-                        listeners:
-                          - {name: main, address: 256.0.0.1, port: 80, virtual_hosts: [{name: a, domains: ["*"],
-                             routes: [{match: {prefix: /}, direct_response: {status: 200}}]}]}
-                        clusters:
-                          - name: a
-                            endpoints: [{address: 10.0.0.1.2, port: 1}, {port: 1}, {address: "::1"}]
-                          - name: b
-                            type: STRICT_DNS
-                            endpoints: [{address: "-bad-.example", port: 1}]
-                          - name: c
-                            endpoints: []
-                          - name: d
-                        """).subList(0, 6).equals(List.of()) ? List.of() : problems("""
                         listeners:
                           - {name: main, address: 256.0.0.1, port: 80, virtual_hosts: [{name: a, domains: ["*"],
                              routes: [{match: {prefix: /}, direct_response: {status: 200}}]}]}
@@ -394,10 +381,10 @@ class ConfigErrorsTest {
 
     @Test
     void yamlSyntaxErrorsCarryLineAndColumn() {
-        assertEquals(List.of("bad.yaml:3:9: mapping values are not allowed here"),
+        assertEquals(List.of("bad.yaml:3:13: mapping values are not allowed here"),
                 assertThrows(ConfigException.class, () -> ConfigLoader.parse(
                         "listeners:\n  - name: main\n    port: 80: 81\n", "bad.yaml")).problems());
-        assertEquals(List.of("bad.yaml:2:1: expected ',' or ']', but got : (while parsing a flow sequence at line 1, "
+        assertEquals(List.of("bad.yaml:2:9: expected ',' or ']', but got : (while parsing a flow sequence at line 1, "
                         + "column 12)"),
                 assertThrows(ConfigException.class, () -> ConfigLoader.parse(
                         "listeners: [a\nclusters: []\n", "bad.yaml")).problems());
@@ -411,9 +398,8 @@ class ConfigErrorsTest {
         assertEquals(List.of("test.yaml: the top level must be a map with listeners and clusters"),
                 problems("- listeners\n"));
         assertEquals(List.of("listeners: is required"), problems("clusters: []\n"));
-        assertEquals(List.of("test.yaml:3:1: but found another document (expected a single document in the stream "
-                + "at line 1, column 1)"), problems(MINIMAL.substring(0, 10) + "\n---\n" + MINIMAL).subList(0, 0)
-                .isEmpty() ? problems("a: 1\n---\nb: 2\n") : List.of());
+        assertEquals(List.of("test.yaml:2:1: but found another document (expected a single document in the stream "
+                + "at line 1, column 1)"), problems("a: 1\n---\nb: 2\n"));
         assertEquals(List.of("(top level): field names must be strings"), problems("? [a]\n: 1\n" + MINIMAL));
     }
 
@@ -428,6 +414,6 @@ class ConfigErrorsTest {
     @Test
     void environmentVariablesAreNotSubstituted() {
         assertEquals(List.of(ROUTE + ".route.cluster: environment variables are not substituted; quote the value to "
-                + "use it as is"), problems(withRoute("{match: {prefix: /}, route: {cluster: ${BACKEND}}}")));
+                + "use it as is"), problems(withRoute("match: {prefix: /}\n            route:\n              cluster: ${BACKEND}")));
     }
 }

@@ -40,6 +40,15 @@ class ConfigExamplesTest {
     }
 
     @Test
+    void exampleOfTheConfigReferenceLoads() throws Exception {
+        String reference = Files.readString(Path.of("..", "docs", "config-reference.md"));
+        int start = reference.indexOf("```yaml\n") + "```yaml\n".length();
+        WeftConfig config = ConfigLoader.parse(reference.substring(start, reference.indexOf("```", start)),
+                "config-reference.md");
+        assertEquals(2, config.listeners().get(0).virtualHosts().size());
+    }
+
+    @Test
     void quickstartAnswersLocallyAndPointsToTheReadme() {
         WeftConfig config = ConfigLoader.loadDefault();
         assertEquals(1, config.listeners().size());

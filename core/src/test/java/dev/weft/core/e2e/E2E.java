@@ -1,0 +1,115 @@
+package dev.weft.core.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.weft.core.config.ConfigException;
+import dev.weft.core.config.ConfigLoader;
+import dev.weft.core.server.WeftServer;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared helpers of the end-to-end tests: start a proxy from YAML, YAML snippets, clients. */
+final class E2E {
+    private E2E() {
+    }
+
+    /** Starts an in-process proxy from YAML text. */
+    static WeftServer start(String yaml) throws IOException {
+        try {
+            return WeftServer.start(ConfigLoader.parse(yaml, "e2e.yaml"));
+        } catch (ConfigException e) {
+            return fail("invalid e2e config:\n" + e.getMessage() + "\n" + yaml);
+        }
+    }
+
+    /** A STATIC cluster of one endpoint on 127.0.0.1, as a YAML list item (indented for {@code clusters:}). */
+    static String cluster(String name, int port) {
+        return cluster(name, port, "");
+    }
+
+    /** As {@link #cluster(String, int)} with extra cluster fields (each line starting with 4 spaces). */
+    static String cluster(String name, int port, String extra) {
+        return "  - name: " + name + "\n"
+                + "    endpoints:\n"
+                + "      - {address: 127.0.0.1, port: " + port + "}\n"
+                + extra;
+    }
+
+    /** A listener on an ephemeral port with one virtual host "*" routing every path to {@code cluster}. */
+    static String simple(String cluster, int port) {
+        return """
+                listeners:
+                  - name: main
+                    port: 0
+                    virtual_hosts:
+                      - name: all
+                        domains: ["*"]
+                        routes:
+                          - match: {prefix: /}
+                            route: {cluster: %s}
+                clusters:
+                %s""".formatted(cluster, cluster(cluster, port));
+    }
+
+    /** A port on which nothing listens (bound once, then released). */
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static HttpClient httpClient() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** The curl executable: required, never skipped. */
+    static String curl() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            File f = new File(dir, "curl");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        File f = new File("/usr/bin/curl");
+        assertTrue(f.canExecute(), "curl is required: apt-get install curl");
+        return f.getPath();
+    }
+
+    /** The result of running a command: exit code and stdout bytes (stderr in {@code err}). */
+    record Run(int exitCode, byte[] out, String err) {
+        String text() {
+            return new String(out, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    static Run run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        Path err = Files.createTempFile("weft-e2e-cmd", ".err");
+        try {
+            Process p = new ProcessBuilder(new ArrayList<>(command))
+                    .redirectError(err.toFile())
+                    .start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                fail("command did not finish in " + timeout + ": " + command);
+            }
+            return new Run(p.exitValue(), out, Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+}
