@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * The value of every optional config field that is not given. {@link ConfigLoader} applies them; tests and tools
- * that build records by hand use them so they agree with a loaded config. docs/config-reference.md lists the same.
+ * that build records by hand use them so they agree with a loaded config. README.md (Configuration reference) lists the same.
  */
 public final class ConfigDefaults {
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);

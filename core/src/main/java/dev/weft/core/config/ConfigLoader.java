@@ -25,7 +25,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * <p>The document is composed into YAML nodes with the YAML 1.2 core schema, then bound field by field. Binding never
  * stops at the first problem: each one is recorded with its path and its position in the document, and all of them
  * are thrown together, in document order, as one {@link ConfigException}. The schema is described in
- * {@code docs/config-reference.md}.
+ * the Configuration reference in README.md.
  */
 public final class ConfigLoader {
     /** The embedded config used when none is given; a copy of {@code examples/quickstart.yaml}. */

@@ -41,10 +41,11 @@ class ConfigExamplesTest {
 
     @Test
     void exampleOfTheConfigReferenceLoads() throws Exception {
-        String reference = Files.readString(Path.of("..", "docs", "config-reference.md"));
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String reference = readme.substring(readme.indexOf("## Configuration reference"));
         int start = reference.indexOf("```yaml\n") + "```yaml\n".length();
         WeftConfig config = ConfigLoader.parse(reference.substring(start, reference.indexOf("```", start)),
-                "config-reference.md");
+                "README.md");
         assertEquals(2, config.listeners().get(0).virtualHosts().size());
     }
 

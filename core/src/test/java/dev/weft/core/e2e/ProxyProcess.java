@@ -1,7 +1,6 @@
 package dev.weft.core.e2e;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -27,11 +26,12 @@ final class ProxyProcess implements AutoCloseable {
     private final Path config;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final CompletableFuture<InetSocketAddress> address = new CompletableFuture<>();
+    private final Thread reader;
 
     private ProxyProcess(Process process, Path config, String listener) {
         this.process = process;
         this.config = config;
-        Thread.ofPlatform().daemon().name("weft-process-output").start(() -> {
+        this.reader = Thread.ofPlatform().daemon().name("weft-process-output").start(() -> {
             try (BufferedReader r = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -79,10 +79,12 @@ final class ProxyProcess implements AutoCloseable {
 
     /** Sends SIGTERM and waits for the exit; returns the exit code. */
     int terminate(long timeoutSeconds) throws InterruptedException {
-        process.destroy();
+        // ProcessHandle.destroy() sends SIGTERM like Process.destroy(), but leaves the output pipe open to be read
+        process.toHandle().destroy();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             throw new AssertionError("weft did not exit " + timeoutSeconds + " s after SIGTERM; output: " + output);
         }
+        reader.join(5_000); // every line printed before the exit is in output()
         return process.exitValue();
     }
 
@@ -97,9 +99,5 @@ final class ProxyProcess implements AutoCloseable {
             }
         }
         Files.deleteIfExists(config);
-    }
-
-    static boolean exists(String path) {
-        return new File(path).exists();
     }
 }

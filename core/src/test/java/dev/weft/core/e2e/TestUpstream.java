@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -345,11 +344,11 @@ final class TestUpstream implements AutoCloseable {
 
     private boolean respond(OutputStream out, int status, String type, String body, String extraHeaders,
                             boolean close) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        boolean noBody = status == 204 || status == 304 || status < 200;
+        byte[] b = noBody ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
                 + "x-upstream: " + name + "\r\n"
-                + "content-type: " + type + "\r\n"
-                + "content-length: " + b.length + "\r\n"
+                + (noBody ? "" : "content-type: " + type + "\r\n" + "content-length: " + b.length + "\r\n")
                 + extraHeaders
                 + (close && extraHeaders.isEmpty() ? "connection: close\r\n" : "")
                 + "\r\n";
@@ -513,9 +512,5 @@ final class TestUpstream implements AutoCloseable {
             }
             return hex(sha.digest());
         }
-    }
-
-    static boolean isReset(IOException e) {
-        return e instanceof SocketException;
     }
 }
