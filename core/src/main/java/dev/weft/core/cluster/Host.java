@@ -12,9 +12,14 @@ public final class Host {
     /** Requests in flight; written by request threads, read by the least-request balancer. */
     private final AtomicInteger active = new AtomicInteger();
 
+    /** "ip:port" ("[ip]:port" for IPv6), computed once: it is logged and sent as Host on every request. */
+    private final String display;
+
     Host(InetSocketAddress address, Http1Pool pool) {
         this.address = address;
         this.pool = pool;
+        String ip = address.getAddress().getHostAddress();
+        this.display = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
 
     public InetSocketAddress address() {
@@ -39,7 +44,6 @@ public final class Host {
 
     @Override
     public String toString() {
-        String ip = address.getAddress().getHostAddress();
-        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
+        return display;
     }
 }

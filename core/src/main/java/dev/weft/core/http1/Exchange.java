@@ -43,9 +43,15 @@ final class Exchange {
     private final boolean hasBody;
     private final RequestContext ctx;
     private final ByteBuffer[] headAndBody = new ByteBuffer[2];
+    /** How long a stopped body pump may take to notice. */
+    private static final long PUMP_STOP_MILLIS = 1000;
+    /** How long a response head waits for a body pump that is about to finish (it races the upstream's answer). */
+    private static final long PUMP_SETTLE_MILLIS = 20;
+    private final boolean allowRetry;
 
     Exchange(Http1Connection conn, UpstreamConnection up, RouteAction.Forward fwd, Route route, RequestHead head,
-             BodyFraming.Kind bodyKind, boolean hasBody) {
+             BodyFraming.Kind bodyKind, boolean hasBody, boolean allowRetry) {
+        this.allowRetry = allowRetry;
         this.conn = conn;
         this.up = up;
         this.fwd = fwd;
@@ -139,7 +145,11 @@ final class Exchange {
                 clientKeep = false; // an HTTP/1.0 client reads such a body until close
             }
         }
-        if (pumping && pump.isDone() && !pump.succeeded()) {
+        if (pumping && !pump.join(PUMP_SETTLE_MILLIS)) {
+            // the upstream answers before the request body is through (an early 413, say): the rest of the body
+            // will not be read, so this connection cannot carry another request; say so now, as Envoy does
+            clientKeep = false;
+        } else if (pumping && !pump.succeeded()) {
             clientKeep = false;
         }
         ctx.status(rh.status());
@@ -244,6 +254,7 @@ final class Exchange {
     /** Ends a request whose response head never came: a retry, a local reply, or a quiet close. */
     private Outcome failBeforeResponse(IOException e, boolean anyBytes, boolean pumping, boolean downstreamFailed) {
         RequestBodyPump pump = conn.pump();
+        boolean reused = up.reused(); // before release() counts this request
         if (downstreamFailed) {
             up.pool().release(up, false);
             Exception f = pump.failure();
@@ -264,7 +275,7 @@ final class Exchange {
         if (timedOut) {
             return reply(ResponseFlag.UT, "upstream_response_timeout", pumping);
         }
-        if (!anyBytes && up.reused() && !pumping) {
+        if (allowRetry && !anyBytes && reused && !pumping) {
             return Outcome.RETRY;
         }
         ResponseFlag flag = Http1Connection.isReset(e) ? ResponseFlag.UR : ResponseFlag.UC;
@@ -278,17 +289,24 @@ final class Exchange {
         return kept ? Outcome.KEEP_ALIVE : Outcome.CLOSE;
     }
 
-    /** Stops a running body pump: close the upstream (its writes fail) and the downstream input (its reads end). */
+    /**
+     * Stops a running body pump: closing the upstream makes its next write fail. A client still sending wakes it at
+     * once; one that stalls gets its input shut after {@link #PUMP_STOP_MILLIS}. Letting the pump read on until
+     * then matters: closing a socket with unread bytes sends a reset that can destroy the response already sent.
+     */
     private void stopPump(RequestBodyPump pump) {
         if (!pump.isDone()) {
             Channels.closeQuietly(up.channel());
-            try {
-                conn.channel().shutdownInput();
-            } catch (IOException ignored) {
-                // already closed
+            if (!pump.join(PUMP_STOP_MILLIS)) {
+                try {
+                    conn.channel().shutdownInput();
+                } catch (IOException ignored) {
+                    // already closed
+                }
             }
         }
         pump.join();
+        conn.lingerOnClose();
     }
 
     private void abortAfterHead(RequestBodyPump pump, boolean pumping) {

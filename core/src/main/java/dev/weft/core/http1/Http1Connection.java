@@ -48,6 +48,10 @@ public final class Http1Connection extends Deadline implements Runnable {
     private static final int IDLE = 1;
     private static final int HEADERS = 2;
     private static final int BODY_IDLE = 3;
+    private static final int LINGER = 4;
+    /** Lingering close bounds: long enough for a client to see the response and stop sending. */
+    private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    private static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
 
     /** Connection states, read by the drain. */
     private static final int WAITING = 0;
@@ -73,6 +77,8 @@ public final class Http1Connection extends Deadline implements Runnable {
     private final long idleNanos;
     private final long headersNanos;
 
+    /** Set when the connection closes with request bytes possibly unread. Owner thread only. */
+    private boolean linger;
     /** WAITING between requests, ACTIVE while one is in flight; written by the owner, read by the drain. */
     private volatile int state = WAITING;
 
@@ -119,9 +125,43 @@ public final class Http1Connection extends Deadline implements Runnable {
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.WARNING, "connection from " + remoteIp + " failed", e);
         } finally {
+            if (linger) {
+                lingeringClose();
+            }
             listener.deadlines().unregister(this);
             Channels.closeQuietly(channel);
             onClose.accept(this);
+        }
+    }
+
+    /** Ask for a lingering close: the client may still be sending a body that was not read. */
+    void lingerOnClose() {
+        linger = true;
+    }
+
+    /**
+     * Half-closes and discards what the client still sends, for a bounded time and amount, so that the final
+     * response is not destroyed by the reset that closing a socket with unread bytes causes (nginx's lingering_close).
+     */
+    private void lingeringClose() {
+        try {
+            channel.shutdownOutput();
+            ByteBuffer buf = in.buffer();
+            long discarded = 0;
+            clearFired();
+            arm(LINGER_NANOS, LINGER);
+            while (discarded < LINGER_MAX_BYTES) {
+                buf.clear().flip();
+                int n = in.fill();
+                if (n < 0) {
+                    break;
+                }
+                discarded += n;
+            }
+        } catch (IOException ignored) {
+            // the peer is gone: nothing left to protect
+        } finally {
+            disarm();
         }
     }
 
@@ -254,6 +294,9 @@ public final class Http1Connection extends Deadline implements Runnable {
     private boolean localReply(int status, String body, boolean keepAlive, boolean isHead, ResponseFlag flag,
                                String detail) {
         boolean keep = keepAlive && !listener.draining();
+        if (!keep) {
+            linger = true;
+        }
         ctx.flag(flag);
         ctx.status(status);
         ctx.detail(detail);
@@ -293,7 +336,7 @@ public final class Http1Connection extends Deadline implements Runnable {
                     return localReply(e.flag().status(), e.flag().body() + "\n", !hasBody && head.keepAlive(),
                             head.isHead(), e.flag(), e.getMessage());
                 }
-                Exchange ex = new Exchange(this, up, fwd, route, head, bodyKind, hasBody);
+                Exchange ex = new Exchange(this, up, fwd, route, head, bodyKind, hasBody, attempt == 0);
                 Exchange.Outcome outcome = ex.run();
                 if (outcome == Exchange.Outcome.RETRY && attempt == 0) {
                     continue; // a stale keep-alive connection: once more on a fresh one

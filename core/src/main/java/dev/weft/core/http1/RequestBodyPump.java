@@ -93,22 +93,38 @@ final class RequestBodyPump implements Runnable {
     }
 
     void join() {
+        join(0);
+    }
+
+    /** Waits for the pump thread to end, at most {@code millis} (0: no limit); true when it has ended. */
+    boolean join(long millis) {
         Thread t = thread;
         if (t == null) {
-            return;
+            return true;
         }
         boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        try {
+            while (true) {
+                try {
+                    if (millis > 0) {
+                        t.join(millis);
+                    } else {
+                        t.join();
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        thread = null;
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (t.isAlive()) {
+            return false;
         }
+        thread = null;
+        return true;
     }
 }

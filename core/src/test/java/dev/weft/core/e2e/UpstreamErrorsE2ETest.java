@@ -120,7 +120,6 @@ class UpstreamErrorsE2ETest {
             + "connection is closed without any response instead of 502 (forward() maps RETRY on attempt 1 to CLOSE)";
 
     @Test
-    @Disabled(RETRY_BUG)
     void upstreamResetBeforeResponseIs502() throws Exception {
         int before = upstream.requestsTo("/reset").size();
         assertLocalReply(Wire.get(address, "example.com", "/reset"), ResponseFlag.UR);
@@ -128,7 +127,6 @@ class UpstreamErrorsE2ETest {
     }
 
     @Test
-    @Disabled(RETRY_BUG)
     void upstreamCloseBeforeResponseIs502() throws Exception {
         int before = upstream.requestsTo("/close-before-response").size();
         assertLocalReply(Wire.get(address, "example.com", "/close-before-response"), ResponseFlag.UC);
