@@ -30,6 +30,8 @@ public final class Cluster implements AutoCloseable {
     private volatile List<Host> hosts = List.of();
     private volatile boolean closed;
     private Thread dnsThread;
+    /** Each endpoint's last successful resolution; touched only by the refreshing thread. */
+    private final Map<EndpointConfig, List<InetSocketAddress>> lastGood = new HashMap<>();
 
     public Cluster(ClusterConfig config, Deadlines deadlines) {
         this.config = config;
@@ -81,24 +83,24 @@ public final class Cluster implements AutoCloseable {
     /** Resolves every endpoint and installs the new host list. */
     void refresh() {
         Set<InetSocketAddress> resolved = new LinkedHashSet<>();
-        boolean failed = false;
         for (EndpointConfig e : config.endpoints()) {
             try {
+                List<InetSocketAddress> addresses = new ArrayList<>();
                 if (config.type() == ClusterConfig.DiscoveryType.STATIC) {
-                    resolved.add(new InetSocketAddress(InetAddress.getByName(e.address()), e.port()));
+                    addresses.add(new InetSocketAddress(InetAddress.getByName(e.address()), e.port()));
                 } else {
                     for (InetAddress a : InetAddress.getAllByName(e.address())) {
-                        resolved.add(new InetSocketAddress(a, e.port()));
+                        addresses.add(new InetSocketAddress(a, e.port()));
                     }
                 }
+                lastGood.put(e, addresses);
+                resolved.addAll(addresses);
             } catch (UnknownHostException ex) {
-                failed = true;
+                // keep this endpoint's last good answer, as Envoy does
+                resolved.addAll(lastGood.getOrDefault(e, List.of()));
                 LOG.log(System.Logger.Level.WARNING, "cluster {0}: cannot resolve {1}: {2}",
                         config.name(), e.address(), ex.getMessage());
             }
-        }
-        if (failed && resolved.isEmpty() && !hosts.isEmpty()) {
-            return; // keep the last good answer
         }
         Map<InetSocketAddress, Host> current = new HashMap<>();
         for (Host h : hosts) {
@@ -137,7 +139,7 @@ public final class Cluster implements AutoCloseable {
             dnsThread.interrupt();
         }
         for (Host h : hosts) {
-            h.pool().close();
+            h.pool().abortAll();
         }
     }
 }

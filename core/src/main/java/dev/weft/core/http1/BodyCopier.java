@@ -11,81 +11,146 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Streams one message body from a channel to another without buffering it whole: the bytes already read sit in the
  * source's buffer and are written from there. Chunked bodies are decoded (validated) and re-encoded, so what goes
- * out is always well-formed whatever chunk extensions came in. A failure to write is a {@link SinkException} so that
- * callers can tell which side failed.
+ * out is always well-formed whatever chunk extensions came in. Every blocking read and write is bounded by an idle
+ * deadline; a failure to write is a {@link SinkException} so that callers can tell which side failed.
+ *
+ * <p>Owned by one thread: the connection's thread (response bodies) or the body pump (request bodies).
  */
 final class BodyCopier {
+    /**
+     * Trailer fields never forwarded: framing, routing, hop-by-hop and content-processing fields are not allowed in
+     * trailers (RFC 9110 section 6.5.1); a recipient that merged them into the head would be open to smuggling.
+     */
+    private static final Set<String> FORBIDDEN_TRAILERS = Set.of("content-length", "transfer-encoding", "host",
+            "connection", "keep-alive", "proxy-connection", "te", "upgrade", "trailer", "content-type",
+            "content-encoding", "content-range", "authorization", "proxy-authorization", "set-cookie", "cookie",
+            "expect", "max-forwards", "cache-control", "age", "expires", "date", "location", "retry-after", "vary",
+            "www-authenticate", "proxy-authenticate", "if-match", "if-none-match", "if-modified-since",
+            "if-unmodified-since", "if-range", "range");
+
     /** Framing scratch: chunk header ("<16 hex digits>\r\n") and the CRLF after data. */
     private final ByteBuffer chunkHead = ByteBuffer.allocateDirect(24);
     private final ByteBuffer crlf = ByteBuffer.allocateDirect(2);
     private final ByteBuffer[] gather = new ByteBuffer[3];
     private final HeadWriter trailers = new HeadWriter();
 
-    /** A write to the destination failed. */
+    private Deadline readDeadline;
+    private long readIdleNanos;
+    private int readReason;
+    private Deadline writeDeadline;
+    private long writeIdleNanos;
+    private int writeReason;
+
+    /** A write to the destination failed (or timed out). */
     static final class SinkException extends IOException {
         SinkException(IOException cause) {
             super(cause.getMessage(), cause);
         }
     }
 
-    /** Reads more into {@code in} under the idle deadline; end of stream is an EOFException. */
-    private static void fill(ChannelInput in, Deadline d, long idleNanos, int reason) throws IOException {
-        d.arm(idleNanos, reason);
-        int n;
-        try {
-            n = in.fill();
-        } finally {
-            d.disarm();
-        }
-        if (n < 0) {
+    /** Sets the deadline that bounds each read from the source. */
+    BodyCopier reading(Deadline deadline, long idleNanos, int reason) {
+        this.readDeadline = deadline;
+        this.readIdleNanos = idleNanos;
+        this.readReason = reason;
+        return this;
+    }
+
+    /** Sets the deadline that bounds each write to the destination. */
+    BodyCopier writing(Deadline deadline, long idleNanos, int reason) {
+        this.writeDeadline = deadline;
+        this.writeIdleNanos = idleNanos;
+        this.writeReason = reason;
+        return this;
+    }
+
+    /** Reads more into {@code in} under the read deadline; end of stream is an EOFException. */
+    private void fill(ChannelInput in) throws IOException {
+        if (read(in) < 0) {
             throw new EOFException("end of stream inside a message body");
         }
     }
 
-    private static void write(SocketChannel out, ByteBuffer b) throws SinkException {
+    private int read(ChannelInput in) throws IOException {
+        readDeadline.arm(readIdleNanos, readReason);
+        try {
+            return in.fill();
+        } finally {
+            readDeadline.disarm();
+        }
+    }
+
+    private void write(SocketChannel out, ByteBuffer b) throws SinkException {
+        writeDeadline.arm(writeIdleNanos, writeReason);
         try {
             Channels.writeFully(out, b);
         } catch (IOException e) {
             throw new SinkException(e);
+        } finally {
+            writeDeadline.disarm();
         }
     }
 
-    private static void write(SocketChannel out, ByteBuffer[] bs) throws SinkException {
+    private void write(SocketChannel out, ByteBuffer[] bs) throws SinkException {
+        writeDeadline.arm(writeIdleNanos, writeReason);
         try {
             Channels.writeFully(out, bs);
         } catch (IOException e) {
             throw new SinkException(e);
+        } finally {
+            writeDeadline.disarm();
+        }
+    }
+
+    /** Writes one chunk: header, the next {@code n} bytes of {@code data}, CRLF, in one gathering write. */
+    private void writeChunk(SocketChannel out, ByteBuffer data) throws SinkException {
+        chunkHead.clear();
+        HeadWriter.writeChunkHeader(chunkHead, data.remaining());
+        chunkHead.flip();
+        crlf.clear();
+        crlf.put((byte) '\r').put((byte) '\n').flip();
+        gather[0] = chunkHead;
+        gather[1] = data;
+        gather[2] = crlf;
+        try {
+            write(out, gather);
+        } finally {
+            gather[1] = null;
         }
     }
 
     /** Copies exactly {@code length} bytes. */
-    void copyFixed(ChannelInput in, long length, SocketChannel out, Deadline d, long idleNanos, int reason)
-            throws IOException {
+    void copyFixed(ChannelInput in, long length, SocketChannel out) throws IOException {
         ByteBuffer buf = in.buffer();
         long left = length;
         while (left > 0) {
             if (!buf.hasRemaining()) {
-                fill(in, d, idleNanos, reason);
+                fill(in);
             }
             int k = (int) Math.min(left, buf.remaining());
             int limit = buf.limit();
             buf.limit(buf.position() + k);
-            write(out, buf);
-            buf.limit(limit);
+            try {
+                write(out, buf);
+            } finally {
+                buf.limit(limit);
+            }
             left -= k;
         }
     }
 
     /**
-     * Copies a chunked body: re-encoded as chunked with its trailers when {@code reencode}, else only the payload
-     * (for an HTTP/1.0 peer, which then reads until close).
+     * Copies a chunked body: re-encoded as chunked with its (allowed) trailers when {@code reencode}, else only the
+     * payload (for an HTTP/1.0 peer, which then reads until close).
      */
-    void copyChunked(ChannelInput in, ChunkedDecoder decoder, SocketChannel out, boolean reencode, Deadline d,
-                     long idleNanos, int reason) throws IOException, Http1Exception {
+    void copyChunked(ChannelInput in, ChunkedDecoder decoder, SocketChannel out, boolean reencode)
+            throws IOException, Http1Exception {
         ByteBuffer buf = in.buffer();
         decoder.reset();
         while (true) {
@@ -93,71 +158,58 @@ final class BodyCopier {
             if (n > 0) {
                 int limit = buf.limit();
                 buf.limit(buf.position() + (int) n);
-                if (reencode) {
-                    chunkHead.clear();
-                    HeadWriter.writeChunkHeader(chunkHead, n);
-                    chunkHead.flip();
-                    crlf.clear();
-                    crlf.put((byte) '\r').put((byte) '\n').flip();
-                    gather[0] = chunkHead;
-                    gather[1] = buf;
-                    gather[2] = crlf;
-                    write(out, gather);
-                } else {
-                    write(out, buf);
+                try {
+                    if (reencode) {
+                        writeChunk(out, buf);
+                    } else {
+                        write(out, buf);
+                    }
+                } finally {
+                    buf.limit(limit);
                 }
-                buf.limit(limit);
             } else if (n == ChunkedDecoder.END) {
                 if (reencode) {
                     trailers.reset();
                     trailers.lastChunk();
-                    decoder.writeTrailers(trailers);
+                    for (int i = 0, c = decoder.trailerCount(); i < c; i++) {
+                        String name = decoder.trailerName(i);
+                        if (!FORBIDDEN_TRAILERS.contains(name.toLowerCase(Locale.ROOT))) {
+                            trailers.field(name, decoder.trailerValue(i));
+                        }
+                    }
                     trailers.endHead();
                     write(out, trailers.buffer());
                 }
                 return;
             } else {
-                fill(in, d, idleNanos, reason);
+                fill(in);
             }
         }
     }
 
     /** Copies until the source ends; chunk-encodes (and ends with the last chunk) when asked. */
-    void copyUntilClose(ChannelInput in, SocketChannel out, boolean chunkEncode, Deadline d, long idleNanos,
-                        int reason) throws IOException {
+    void copyUntilClose(ChannelInput in, SocketChannel out, boolean chunkEncode) throws IOException {
         ByteBuffer buf = in.buffer();
         while (true) {
             if (buf.hasRemaining()) {
                 if (chunkEncode) {
-                    chunkHead.clear();
-                    HeadWriter.writeChunkHeader(chunkHead, buf.remaining());
-                    chunkHead.flip();
-                    crlf.clear();
-                    crlf.put((byte) '\r').put((byte) '\n').flip();
-                    gather[0] = chunkHead;
-                    gather[1] = buf;
-                    gather[2] = crlf;
-                    write(out, gather);
+                    writeChunk(out, buf);
                 } else {
                     write(out, buf);
                 }
             }
-            d.arm(idleNanos, reason);
-            int n;
-            try {
-                n = in.fill();
-            } finally {
-                d.disarm();
-            }
+            int n = read(in);
             if (n < 0) {
-                if (d.firedReason() != 0) {
+                if (readDeadline.firedReason() != 0) {
                     throw new EOFException("idle timeout");
                 }
                 break;
             }
         }
         if (chunkEncode) {
-            write(out, ByteBuffer.wrap(new byte[] {'0', '\r', '\n', '\r', '\n'}));
+            write(out, ByteBuffer.wrap(LAST_CHUNK).asReadOnlyBuffer());
         }
     }
+
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 }

@@ -67,13 +67,17 @@ final class Exchange {
         long timeoutNanos = fwd.timeout().toNanos();
         // 1. the request head (and, without a body, the response timer)
         try {
+            up.arm(conn.idleNanos(), UpstreamConnection.IDLE);
             Channels.writeFully(up.channel(), conn.upHead().buffer());
+            up.disarm();
         } catch (IOException e) {
+            up.disarm();
             return failBeforeResponse(e, false, false, false);
         }
         boolean pumping = false;
         if (hasBody) {
-            if (head.expectContinue()) {
+            // RFC 9110 section 15.2: no 1xx to an HTTP/1.0 client
+            if (head.expectContinue() && head.versionMinor() == 1) {
                 try {
                     conn.sendContinue();
                 } catch (IOException e) {
@@ -108,6 +112,9 @@ final class Exchange {
                     }
                 }
                 if (!parser.head().isInformational()) {
+                    if (pumping) {
+                        pump.headArrived(); // from here on only this thread arms the upstream's slot
+                    }
                     break;
                 }
                 if (parser.head().status() == 101) {
@@ -152,13 +159,22 @@ final class Exchange {
         } else if (pumping && !pump.succeeded()) {
             clientKeep = false;
         }
+        String codings = rk == BodyFraming.Kind.NONE || rk == BodyFraming.Kind.CONTENT_LENGTH
+                ? null : extraCodings(rh);
+        if (codings != null && !chunkDown) {
+            // an HTTP/1.0 client cannot be told about a transfer coding such as gzip (RFC 9112 section 6.1)
+            abortAfterHead(pump, pumping);
+            return reply(ResponseFlag.UPE, "upstream_transfer_coding_for_http10", pumping);
+        }
         ctx.status(rh.status());
-        writeResponseHead(rh, rk, chunkDown, clientKeep, client11);
+        writeResponseHead(rh, rk, chunkDown, clientKeep, client11, codings);
         SocketChannel down = conn.channel();
-        BodyCopier copier = conn.responseCopier();
+        BodyCopier copier = conn.responseCopier()
+                .reading(up, conn.idleNanos(), UpstreamConnection.IDLE)
+                .writing(conn.writeDeadline(), conn.idleNanos(), 1);
         try {
             switch (rk) {
-                case NONE -> Channels.writeFully(down, conn.downHead().buffer());
+                case NONE -> writeDown(conn.downHead().buffer());
                 case CONTENT_LENGTH -> {
                     // head and the body bytes already read go out in one write
                     ByteBuffer headBuf = conn.downHead().buffer();
@@ -169,23 +185,22 @@ final class Exchange {
                     headAndBody[0] = headBuf;
                     headAndBody[1] = ubuf;
                     try {
-                        Channels.writeFully(down, headAndBody);
+                        conn.writeDown(headAndBody);
                     } catch (IOException e) {
                         throw new BodyCopier.SinkException(e);
                     } finally {
                         ubuf.limit(limit);
                         headAndBody[1] = null;
                     }
-                    copier.copyFixed(uin, len - now, down, up, conn.idleNanos(), UpstreamConnection.IDLE);
+                    copier.copyFixed(uin, len - now, down);
                 }
                 case CHUNKED -> {
-                    Channels.writeFully(down, conn.downHead().buffer());
-                    copier.copyChunked(uin, up.chunked(), down, chunkDown, up, conn.idleNanos(),
-                            UpstreamConnection.IDLE);
+                    writeDown(conn.downHead().buffer());
+                    copier.copyChunked(uin, up.chunked(), down, chunkDown);
                 }
                 case UNTIL_CLOSE -> {
-                    Channels.writeFully(down, conn.downHead().buffer());
-                    copier.copyUntilClose(uin, down, chunkDown, up, conn.idleNanos(), UpstreamConnection.IDLE);
+                    writeDown(conn.downHead().buffer());
+                    copier.copyUntilClose(uin, down, chunkDown);
                 }
             }
         } catch (BodyCopier.SinkException e) {
@@ -214,11 +229,45 @@ final class Exchange {
         boolean upstreamReusable = requestComplete && rh.keepAlive() && !parser.framingAmbiguous()
                 && rk != BodyFraming.Kind.UNTIL_CLOSE;
         up.pool().release(up, upstreamReusable);
+        if (!requestComplete) {
+            conn.lingerOnClose();
+        }
         return clientKeep && requestComplete ? Outcome.KEEP_ALIVE : Outcome.CLOSE;
     }
 
+    private void writeDown(ByteBuffer b) throws BodyCopier.SinkException {
+        try {
+            conn.writeDown(b);
+        } catch (IOException e) {
+            throw new BodyCopier.SinkException(e);
+        }
+    }
+
+    /**
+     * The transfer codings of a response other than its final chunked ("gzip" of "gzip, chunked"), or null. They are
+     * hop-by-hop but describe the bytes: when Weft re-chunks the body it must keep them (RFC 9112 section 6.1).
+     */
+    private static String extraCodings(ResponseHead rh) {
+        StringBuilder b = null;
+        for (int i = rh.indexOf("transfer-encoding", 0); i >= 0; i = rh.indexOf("transfer-encoding", i + 1)) {
+            for (String part : rh.value(i).split(",")) {
+                String coding = part.trim();
+                if (coding.isEmpty() || coding.equalsIgnoreCase("chunked")) {
+                    continue;
+                }
+                if (b == null) {
+                    b = new StringBuilder();
+                } else {
+                    b.append(", ");
+                }
+                b.append(coding);
+            }
+        }
+        return b == null ? null : b.toString();
+    }
+
     private void writeResponseHead(ResponseHead rh, BodyFraming.Kind rk, boolean chunkDown, boolean clientKeep,
-                                   boolean client11) {
+                                   boolean client11, String codings) {
         HeadWriter w = conn.downHead();
         HeaderPlan plan = route.responseHeaders();
         w.reset();
@@ -234,7 +283,7 @@ final class Exchange {
         }
         // framing is regenerated, never copied: one canonical Content-Length or chunked
         if (chunkDown) {
-            w.field("transfer-encoding", "chunked");
+            w.field("transfer-encoding", codings == null ? "chunked" : codings + ", chunked");
         } else if (rk == BodyFraming.Kind.CONTENT_LENGTH
                 || rk == BodyFraming.Kind.NONE && head.isHead() && rh.contentLength() >= 0 && rh.status() >= 200
                 && rh.status() != 204 && rh.status() != 304) {
@@ -270,17 +319,27 @@ final class Exchange {
             }
             return Outcome.CLOSE;
         }
-        boolean timedOut = up.firedReason() == UpstreamConnection.RESPONSE_TIMEOUT;
+        boolean timedOut = up.firedReason() == UpstreamConnection.RESPONSE_TIMEOUT
+                || pumping && pump.writeTimedOut(); // the upstream stopped reading the body
         up.pool().release(up, false);
         if (timedOut) {
             return reply(ResponseFlag.UT, "upstream_response_timeout", pumping);
         }
-        if (allowRetry && !anyBytes && reused && !pumping) {
+        // RFC 9110 section 9.2.2: a proxy MUST NOT automatically retry a non-idempotent request
+        if (allowRetry && !anyBytes && reused && !pumping && idempotent(head.method())) {
             return Outcome.RETRY;
         }
         ResponseFlag flag = Http1Connection.isReset(e) ? ResponseFlag.UR : ResponseFlag.UC;
         return reply(flag, flag == ResponseFlag.UR ? "upstream_reset_before_response_started"
                 : "upstream_closed_before_response_started", pumping);
+    }
+
+    /** RFC 9110 section 9.2.2. */
+    private static boolean idempotent(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
     }
 
     private Outcome reply(ResponseFlag flag, String detail, boolean pumping) {

@@ -74,6 +74,7 @@ public final class Http1Connection extends Deadline implements Runnable {
     private final BodyCopier responseCopier = new BodyCopier();
     private final RequestBodyPump pump;
     private final RequestContext ctx = new RequestContext();
+    private final WriteDeadline writeDeadline = new WriteDeadline();
     private final long idleNanos;
     private final long headersNanos;
 
@@ -94,9 +95,20 @@ public final class Http1Connection extends Deadline implements Runnable {
                 options.maxRequestHeadersKb() * 1024, options.maxRequestHeadersCount(),
                 Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES, Http1Limits.DEFAULT_MAX_TRAILER_BYTES);
         this.parser = new RequestHeadParser(limits);
-        this.pump = new RequestBodyPump(in, this, limits);
         this.idleNanos = config.idleTimeout().toNanos();
         this.headersNanos = config.requestHeadersTimeout().toNanos();
+        this.pump = new RequestBodyPump(in, this, limits);
+    }
+
+    /** This end's "ip:port", for a redirect of a request that named no host (HTTP/1.0 without Host). */
+    private String localHost() {
+        try {
+            InetSocketAddress a = (InetSocketAddress) channel.getLocalAddress();
+            String ip = a.getAddress().getHostAddress();
+            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+        } catch (IOException | RuntimeException e) {
+            return "localhost";
+        }
     }
 
     private static String remoteIp(SocketChannel ch) {
@@ -107,9 +119,22 @@ public final class Http1Connection extends Deadline implements Runnable {
         }
     }
 
+    /**
+     * Bounds every write to the client by the idle timeout: a client that stops reading must not hold an upstream
+     * connection (or this thread) forever. On expiry the channel is closed; the blocked write fails.
+     */
+    private final class WriteDeadline extends Deadline {
+        @Override
+        protected void onExpired(int reason) {
+            Channels.closeQuietly(channel);
+        }
+    }
+
     @Override
     public void run() {
         listener.deadlines().register(this);
+        listener.deadlines().register(writeDeadline);
+        pump.register(listener.deadlines());
         try {
             while (readHead()) {
                 if (!handle()) {
@@ -129,6 +154,8 @@ public final class Http1Connection extends Deadline implements Runnable {
                 lingeringClose();
             }
             listener.deadlines().unregister(this);
+            listener.deadlines().unregister(writeDeadline);
+            pump.unregister(listener.deadlines());
             Channels.closeQuietly(channel);
             onClose.accept(this);
         }
@@ -267,23 +294,56 @@ public final class Http1Connection extends Deadline implements Runnable {
                     options.serverHeader(), keepAlive(head, hasBody), http10KeepAlive(head), head.isHead(),
                     route.responseHeaders());
             ctx.status(d.status());
-            Channels.writeFully(channel, reply);
-            return keepAlive(head, hasBody);
+            writeDown(reply);
+            return keepAliveOrLinger(head, hasBody);
         }
         if (action instanceof RouteAction.Redirect r) {
-            String location = Redirects.location(r, route, head, view.host());
+            String location = Redirects.location(r, route, head, view.host().isEmpty() ? localHost() : view.host());
             ByteBuffer reply = LocalReplies.build(downHead, r.responseCode(), null, "", location,
                     options.serverHeader(), keepAlive(head, hasBody), http10KeepAlive(head), head.isHead(),
                     route.responseHeaders());
             ctx.status(r.responseCode());
-            Channels.writeFully(channel, reply);
-            return keepAlive(head, hasBody);
+            writeDown(reply);
+            return keepAliveOrLinger(head, hasBody);
         }
         return forward((RouteAction.Forward) action, route, head, bodyKind, hasBody);
     }
 
     private boolean keepAlive(RequestHead head, boolean hasBody) {
         return head.keepAlive() && !hasBody && !listener.draining();
+    }
+
+    /** {@link #keepAlive}; when false, the close lingers (a request body may be unread). */
+    private boolean keepAliveOrLinger(RequestHead head, boolean hasBody) {
+        boolean keep = keepAlive(head, hasBody);
+        if (!keep) {
+            linger = true;
+        }
+        return keep;
+    }
+
+    /** Writes to the client, bounded by the idle timeout. */
+    void writeDown(ByteBuffer b) throws IOException {
+        writeDeadline.arm(idleNanos, 1);
+        try {
+            Channels.writeFully(channel, b);
+        } finally {
+            writeDeadline.disarm();
+        }
+    }
+
+    /** Writes to the client, bounded by the idle timeout. */
+    void writeDown(ByteBuffer[] bs) throws IOException {
+        writeDeadline.arm(idleNanos, 1);
+        try {
+            Channels.writeFully(channel, bs);
+        } finally {
+            writeDeadline.disarm();
+        }
+    }
+
+    Deadline writeDeadline() {
+        return writeDeadline;
     }
 
     private static boolean http10KeepAlive(RequestHead head) {
@@ -305,7 +365,7 @@ public final class Http1Connection extends Deadline implements Runnable {
         ByteBuffer reply = LocalReplies.build(downHead, status, "text/plain; charset=utf-8", body, null,
                 options.serverHeader(), keep, http10KeepAlive, isHead, null);
         try {
-            Channels.writeFully(channel, reply);
+            writeDown(reply);
         } catch (IOException e) {
             ctx.flag(ResponseFlag.DC);
             return false;
@@ -475,7 +535,7 @@ public final class Http1Connection extends Deadline implements Runnable {
     }
 
     void sendContinue() throws IOException {
-        Channels.writeFully(channel, CONTINUE_100.duplicate());
+        writeDown(CONTINUE_100.duplicate());
     }
 
     static int bodyIdleReason() {

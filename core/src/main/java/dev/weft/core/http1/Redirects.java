@@ -31,9 +31,6 @@ final class Redirects {
         }
         String q = head.query();
         String query = r.stripQuery() || q == null ? "" : "?" + q;
-        if (host.contains(":") && !host.startsWith("[")) {
-            host = "[" + host + "]"; // a bare IPv6 literal
-        }
         return scheme + "://" + host + port + path + query;
     }
 

@@ -7,19 +7,33 @@ import dev.weft.codec.http1.Http1Limits;
 import dev.weft.core.io.ChannelInput;
 import dev.weft.core.io.Channels;
 import dev.weft.core.pool.UpstreamConnection;
+import dev.weft.core.time.Deadline;
+import dev.weft.core.time.Deadlines;
 
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Streams one request body from the downstream connection to the upstream on its own virtual thread, while the
  * connection's thread reads the response. One per downstream connection, reused per request; {@link #join()} ends
  * every use, so at most one pump thread runs per connection and the input buffer has one user at a time.
+ *
+ * <p>Deadlines: reads from the client use the connection's slot (BODY_IDLE), writes to the upstream use this pump's
+ * own slot, so an upstream that stops reading cannot hold the exchange forever. The route timeout starts when the
+ * body is through; the hand-over of the upstream's slot to the owner is guarded by {@link #handover} so that a late
+ * pump can never re-arm it once the owner reads the response body.
  */
 final class RequestBodyPump implements Runnable {
+    private static final int UPSTREAM_WRITE = 1;
+
     private final ChannelInput in;
     private final Http1Connection connection;
     private final BodyCopier copier = new BodyCopier();
     private final ChunkedDecoder decoder;
+    private final WriteDeadline writeDeadline = new WriteDeadline();
+    /** Guards {@link #headArrived} against the pump's arming of the response timer. Never held across I/O. */
+    private final ReentrantLock handover = new ReentrantLock();
 
     // set by the owner before start(); the thread start is the happens-before edge
     private UpstreamConnection upstream;
@@ -28,15 +42,40 @@ final class RequestBodyPump implements Runnable {
     private long responseTimeoutNanos;
     private Thread thread;
 
+    /** Guarded by {@link #handover}. */
+    private boolean headArrived;
     /** Written by the pump thread, read by the owner after join() or while polling done. */
     private volatile boolean done;
     private volatile Exception failure;
     private volatile boolean sourceFailed;
+    private volatile boolean writeTimedOut;
+
+    /** Closes the upstream when a write to it stalls for the idle timeout. */
+    private final class WriteDeadline extends Deadline {
+        /** The channel being written; set by the pump before arming. */
+        private volatile SocketChannel target;
+
+        @Override
+        protected void onExpired(int reason) {
+            writeTimedOut = true;
+            Channels.closeQuietly(target);
+        }
+    }
 
     RequestBodyPump(ChannelInput in, Http1Connection connection, Http1Limits limits) {
         this.in = in;
         this.connection = connection;
         this.decoder = new ChunkedDecoder(limits);
+        copier.reading(connection, connection.idleNanos(), Http1Connection.bodyIdleReason())
+                .writing(writeDeadline, connection.idleNanos(), UPSTREAM_WRITE);
+    }
+
+    void register(Deadlines deadlines) {
+        deadlines.register(writeDeadline);
+    }
+
+    void unregister(Deadlines deadlines) {
+        deadlines.unregister(writeDeadline);
     }
 
     void start(UpstreamConnection upstream, BodyFraming.Kind kind, long length, long responseTimeoutNanos) {
@@ -44,9 +83,13 @@ final class RequestBodyPump implements Runnable {
         this.kind = kind;
         this.length = length;
         this.responseTimeoutNanos = responseTimeoutNanos;
+        this.headArrived = false;
         this.done = false;
         this.failure = null;
         this.sourceFailed = false;
+        this.writeTimedOut = false;
+        this.writeDeadline.target = upstream.channel();
+        this.writeDeadline.clearFired();
         this.thread = Thread.ofVirtual().name("weft-body-pump").start(this);
     }
 
@@ -54,13 +97,18 @@ final class RequestBodyPump implements Runnable {
     public void run() {
         try {
             if (kind == BodyFraming.Kind.CHUNKED) {
-                copier.copyChunked(in, decoder, upstream.channel(), true, connection, connection.idleNanos(),
-                        Http1Connection.bodyIdleReason());
+                copier.copyChunked(in, decoder, upstream.channel(), true);
             } else {
-                copier.copyFixed(in, length, upstream.channel(), connection, connection.idleNanos(),
-                        Http1Connection.bodyIdleReason());
+                copier.copyFixed(in, length, upstream.channel());
             }
-            upstream.arm(responseTimeoutNanos, UpstreamConnection.RESPONSE_TIMEOUT);
+            handover.lock();
+            try {
+                if (!headArrived) {
+                    upstream.arm(responseTimeoutNanos, UpstreamConnection.RESPONSE_TIMEOUT);
+                }
+            } finally {
+                handover.unlock();
+            }
         } catch (BodyCopier.SinkException e) {
             failure = e;
         } catch (IOException | Http1Exception e) {
@@ -70,6 +118,17 @@ final class RequestBodyPump implements Runnable {
             Channels.closeQuietly(upstream.channel());
         } finally {
             done = true;
+        }
+    }
+
+    /** Called by the owner when the response head arrived: from now on the owner alone arms the upstream slot. */
+    void headArrived() {
+        handover.lock();
+        try {
+            headArrived = true;
+            upstream.disarm();
+        } finally {
+            handover.unlock();
         }
     }
 
@@ -90,6 +149,11 @@ final class RequestBodyPump implements Runnable {
     /** True when the downstream side failed (client gone, idle timeout, malformed chunked body). */
     boolean sourceFailed() {
         return sourceFailed;
+    }
+
+    /** True when the upstream stopped reading the body for the idle timeout. */
+    boolean writeTimedOut() {
+        return writeTimedOut;
     }
 
     void join() {

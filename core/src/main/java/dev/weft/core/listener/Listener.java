@@ -64,14 +64,33 @@ public final class Listener implements ListenerContext, AutoCloseable {
     }
 
     private void acceptLoop() {
+        long backoffMillis = 0;
+        long lastWarning = 0;
         while (server.isOpen()) {
             SocketChannel ch;
             try {
                 ch = server.accept();
+                backoffMillis = 0;
             } catch (ClosedChannelException e) {
                 return;
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "listener {0}: accept failed: {1}", config.name(), e.toString());
+            } catch (IOException | RuntimeException | Error e) {
+                // typically EMFILE / ENFILE: back off instead of spinning, warn at most once a second
+                long now = System.nanoTime();
+                if (now - lastWarning > 1_000_000_000L) {
+                    lastWarning = now;
+                    try {
+                        LOG.log(System.Logger.Level.WARNING, "listener {0}: accept failed: {1}", config.name(),
+                                e.toString());
+                    } catch (RuntimeException | Error ignored) {
+                        // logging itself may need a file descriptor
+                    }
+                }
+                backoffMillis = Math.min(Math.max(2 * backoffMillis, 5), 1000);
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException ie) {
+                    return;
+                }
                 continue;
             }
             if (connectionCount.incrementAndGet() > config.maxConnections() || draining) {
@@ -80,14 +99,17 @@ public final class Listener implements ListenerContext, AutoCloseable {
                 Channels.closeQuietly(ch);
                 continue;
             }
+            Http1Connection c = null;
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                Http1Connection c = new Http1Connection(this, ch, this::closed);
+                c = new Http1Connection(this, ch, this::closed);
                 connections.add(c);
                 Thread.ofVirtual().start(c);
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 // out of (direct) memory for the connection's buffer: refuse this one, keep accepting
-                connectionCount.decrementAndGet();
+                if (c == null || connections.remove(c)) {
+                    connectionCount.decrementAndGet();
+                }
                 rejected.incrementAndGet();
                 Channels.closeQuietly(ch);
             }

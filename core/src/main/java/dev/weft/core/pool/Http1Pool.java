@@ -33,6 +33,8 @@ public final class Http1Pool {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
     private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    /** Every open connection, idle or borrowed, so that {@link #abortAll()} can end in-flight ones. */
+    private final java.util.Set<UpstreamConnection> all = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int open;
     private int pending;
     private int connectsStarted;
@@ -63,6 +65,16 @@ public final class Http1Pool {
      * @param fresh never an idle one: a retry after a stale keep-alive connection failed
      */
     public UpstreamConnection acquire(boolean fresh) throws UpstreamException {
+        while (!fresh) {
+            UpstreamConnection c = pollIdle();
+            if (c == null) {
+                break;
+            }
+            if (c.isUsable()) {
+                return c;
+            }
+            discard(c); // the upstream closed it while idle (its keep-alive timeout was shorter than ours)
+        }
         lock.lock();
         try {
             long waitNanos = connectTimeoutNanos;
@@ -74,9 +86,20 @@ public final class Http1Pool {
                     UpstreamConnection c;
                     while ((c = idle.pollLast()) != null) {
                         if (c.isOpen()) {
-                            return c;
+                            // checked outside the lock below; rare path (a connection freed while waiting)
+                            lock.unlock();
+                            try {
+                                if (c.isUsable()) {
+                                    return c;
+                                }
+                                discard(c);
+                            } finally {
+                                lock.lock();
+                            }
+                            continue;
                         }
                         open--;
+                        deadlines.unregister(c);
                     }
                 }
                 if (open < maxConnections) {
@@ -88,6 +111,7 @@ public final class Http1Pool {
                     // make room: a fresh connection replaces the oldest idle one
                     UpstreamConnection oldest = idle.pollFirst();
                     deadlines.unregister(oldest);
+                    all.remove(oldest);
                     oldest.close();
                     connectsStarted++;
                     break;
@@ -111,6 +135,30 @@ public final class Http1Pool {
         return connect();
     }
 
+    /** The most recently used idle connection, or null. */
+    private UpstreamConnection pollIdle() {
+        lock.lock();
+        try {
+            return idle.pollLast();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes a borrowed connection that turned out unusable and frees its slot. */
+    private void discard(UpstreamConnection c) {
+        deadlines.unregister(c);
+        all.remove(c);
+        c.close();
+        lock.lock();
+        try {
+            open--;
+            released.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private UpstreamConnection connect() throws UpstreamException {
         SocketChannel ch = null;
         UpstreamConnection c = null;
@@ -125,6 +173,7 @@ public final class Http1Pool {
             if (!c.disarm()) {
                 throw new IOException("connect timeout");
             }
+            all.add(c);
             return c;
         } catch (IOException | RuntimeException e) {
             if (c != null) {
@@ -168,6 +217,7 @@ public final class Http1Pool {
             lock.unlock();
         }
         deadlines.unregister(c);
+        all.remove(c);
         c.close();
     }
 
@@ -183,6 +233,7 @@ public final class Http1Pool {
                 idle.pollFirst();
                 open--;
                 deadlines.unregister(c);
+                all.remove(c);
                 c.close();
             }
         } finally {
@@ -199,11 +250,20 @@ public final class Http1Pool {
             while ((c = idle.pollFirst()) != null) {
                 open--;
                 deadlines.unregister(c);
+                all.remove(c);
                 c.close();
             }
             released.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Closes every connection, borrowed ones too: their requests fail at once (end of a drain). */
+    public void abortAll() {
+        close();
+        for (UpstreamConnection c : all) {
+            c.close();
         }
     }
 

@@ -64,6 +64,33 @@ public final class UpstreamConnection extends Deadline {
         return channel.isOpen();
     }
 
+    /**
+     * True when an idle connection can carry a request: still open, and the upstream has neither closed it nor sent
+     * anything unasked. One non-blocking read: on a virtual thread the socket is non-blocking underneath already,
+     * so switching modes costs no system call. Envoy watches idle connections for the same reason.
+     */
+    boolean isUsable() {
+        if (!channel.isOpen()) {
+            return false;
+        }
+        java.nio.ByteBuffer buf = input.buffer();
+        if (buf.hasRemaining()) {
+            return false; // bytes after the last response: the upstream is confused
+        }
+        try {
+            channel.configureBlocking(false);
+            int n;
+            try {
+                n = input.fill();
+            } finally {
+                channel.configureBlocking(true);
+            }
+            return n == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     void close() {
         Channels.closeQuietly(channel);
     }

@@ -2,7 +2,7 @@ package dev.weft.core.proxy;
 
 /**
  * What is known about one request as it passes through: the route, the upstream, the outcome and the flag that
- * explains a local reply. One instance per connection, reset per request (no allocation per request).
+ * explains a local reply. One instance per connection, reset per request.
  * Read later by the access log and stats.
  */
 public final class RequestContext {

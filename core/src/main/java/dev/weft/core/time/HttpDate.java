@@ -8,21 +8,23 @@ import java.time.format.DateTimeFormatter;
 public final class HttpDate {
     private static final DateTimeFormatter FORMAT =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
-    private static volatile long cachedSecond;
-    private static volatile String cached = format(System.currentTimeMillis() / 1000);
+    /** The second and its text, replaced together so that readers never see a mismatched pair. */
+    private record Stamp(long second, String text) {
+    }
+
+    private static volatile Stamp stamp = new Stamp(-1, "");
 
     private HttpDate() {
     }
 
     public static String now() {
         long s = System.currentTimeMillis() / 1000;
-        if (s != cachedSecond) {
-            String v = format(s);
-            cached = v;
-            cachedSecond = s;
-            return v;
+        Stamp st = stamp;
+        if (st.second != s) {
+            st = new Stamp(s, format(s));
+            stamp = st;
         }
-        return cached;
+        return st.text;
     }
 
     private static String format(long epochSecond) {

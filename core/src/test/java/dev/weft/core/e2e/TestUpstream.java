@@ -27,7 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Behaviours by path: {@code /echo-headers}, {@code /sink}, {@code /download?size=N[&chunked=1]},
  * {@code /delay?ms=N}, {@code /close-before-response}, {@code /reset}, {@code /until-close[?size=N]},
- * {@code /connection-close}, {@code /status/N}, {@code /early-413}; anything else answers 200 {@code ok}.
+ * {@code /connection-close}, {@code /status/N}, {@code /early-413}, {@code /then-close[?reset=1]} (200 {@code ok}
+ * without {@code connection: close}, then the upstream closes, or resets, the connection), {@code /close-if-reused}
+ * (on a connection that served a request before: close without answering; else 200 {@code ok}),
+ * {@code /truncated?size=N&send=M[&chunked=1]} (a head with {@code content-length: N}, or chunked, then M body bytes,
+ * as one chunk when chunked, and close), {@code /bad-response/KIND} (an invalid response head, see
+ * {@link #badResponse}; the connection is kept open); anything else answers 200 {@code ok}.
  */
 final class TestUpstream implements AutoCloseable {
     /** One request as received: request line, header lines in order, and the body (kept whole up to 64 KiB). */
@@ -67,6 +72,10 @@ final class TestUpstream implements AutoCloseable {
     private final String name;
     private final ServerSocket server;
     private final AtomicInteger accepted = new AtomicInteger();
+    /** Connections that ended because the peer (the proxy) closed or reset them, not the upstream itself. */
+    private final AtomicInteger closedByPeer = new AtomicInteger();
+    /** Connections that ended, for whatever reason. */
+    private final AtomicInteger ended = new AtomicInteger();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
@@ -93,6 +102,41 @@ final class TestUpstream implements AutoCloseable {
     /** TCP connections accepted so far. */
     int acceptedConnections() {
         return accepted.get();
+    }
+
+    /**
+     * Connections the proxy closed (a read returned end of stream, or the connection was reset) while the upstream
+     * still wanted it: between requests or inside one.
+     */
+    int closedByPeer() {
+        return closedByPeer.get();
+    }
+
+    /** Connections that ended for any reason (the peer closed them, or the upstream did). */
+    int endedConnections() {
+        return ended.get();
+    }
+
+    /** Waits until at least {@code n} connections were closed by the proxy. */
+    void awaitClosedByPeer(int n, long timeoutMillis) throws InterruptedException {
+        awaitCount(closedByPeer, n, timeoutMillis, "connections closed by the proxy");
+    }
+
+    /** Waits until at least {@code n} connections have ended. */
+    void awaitEndedConnections(int n, long timeoutMillis) throws InterruptedException {
+        awaitCount(ended, n, timeoutMillis, "ended connections");
+    }
+
+    private void awaitCount(AtomicInteger counter, int n, long timeoutMillis, String what)
+            throws InterruptedException {
+        long end = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (counter.get() < n) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("upstream " + name + ": expected at least " + n + " " + what + ", saw "
+                        + counter.get() + " within " + timeoutMillis + " ms");
+            }
+            Thread.sleep(5);
+        }
     }
 
     List<Request> requests() {
@@ -139,19 +183,25 @@ final class TestUpstream implements AutoCloseable {
             s.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(s.getInputStream(), 64 * 1024);
             OutputStream out = s.getOutputStream();
+            int served = 0;
             while (true) {
                 List<String> head = readHead(in);
                 if (head == null) {
+                    closedByPeer.incrementAndGet(); // the read returned -1 between requests
                     return;
                 }
-                if (!handle(s, in, out, head)) {
+                if (!handle(s, in, out, head, served++)) {
                     return;
                 }
             }
         } catch (IOException e) {
-            // the proxy went away: nothing to do
+            // the proxy went away (end of stream inside a request, or a reset), unless this upstream is closing
+            if (!server.isClosed()) {
+                closedByPeer.incrementAndGet();
+            }
         } finally {
             sockets.remove(s);
+            ended.incrementAndGet();
         }
     }
 
@@ -222,7 +272,8 @@ final class TestUpstream implements AutoCloseable {
     }
 
     /** Handles one request; false when the connection is to be closed. */
-    private boolean handle(Socket s, InputStream in, OutputStream out, List<String> head) throws IOException {
+    private boolean handle(Socket s, InputStream in, OutputStream out, List<String> head, int servedBefore)
+            throws IOException {
         String requestLine = head.get(0);
         String[] parts = requestLine.split(" ");
         String target = parts[1];
@@ -236,6 +287,14 @@ final class TestUpstream implements AutoCloseable {
                 requests.add(new Request(requestLine, headerLines, -1, null, null, List.of()));
                 s.close();
                 return false;
+            }
+            case "/close-if-reused" -> {
+                if (servedBefore > 0) {
+                    // the keep-alive race: the upstream gave up on the connection just as a request arrived
+                    requests.add(new Request(requestLine, headerLines, -1, null, null, List.of()));
+                    s.close();
+                    return false;
+                }
             }
             case "/reset" -> {
                 requests.add(new Request(requestLine, headerLines, -1, null, null, List.of()));
@@ -335,11 +394,63 @@ final class TestUpstream implements AutoCloseable {
             respond(out, 200, "text/plain", "closing", "connection: close\r\n", true);
             return false;
         }
+        if (path.equals("/then-close")) {
+            // a complete keep-alive response, then the upstream closes the (now idle) connection on its own;
+            // with reset=1 it resets it instead
+            respond(out, 200, "text/plain", "ok", "", false);
+            if ("1".equals(query(target, "reset"))) {
+                s.setSoLinger(true, 0);
+            }
+            return false;
+        }
+        if (path.equals("/truncated")) {
+            int send = Integer.parseInt(query(target, "send"));
+            boolean chunked = "1".equals(query(target, "chunked"));
+            out.write(("HTTP/1.1 200 OK\r\nx-upstream: " + name + "\r\ncontent-type: application/octet-stream\r\n"
+                    + (chunked ? "transfer-encoding: chunked\r\n" : "content-length: " + query(target, "size") + "\r\n")
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (chunked) {
+                out.write((Integer.toHexString(send) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(Pattern.bytes(0, send));
+                out.write(CRLF); // one whole chunk, then close without the last chunk
+            } else {
+                out.write(Pattern.bytes(0, send));
+            }
+            out.flush();
+            return false;
+        }
+        if (path.startsWith("/bad-response/")) {
+            out.write(badResponse(path.substring("/bad-response/".length())));
+            out.flush();
+            return true; // keep the connection: a proxy that wrongly reused it would read garbage
+        }
         if (path.startsWith("/status/")) {
             int status = Integer.parseInt(path.substring("/status/".length()));
             return respond(out, status, "text/plain", "status " + status, "", clientClose);
         }
         return respond(out, 200, "text/plain", "ok", "", clientClose);
+    }
+
+    /** The bytes of an invalid response head of the given kind. */
+    private byte[] badResponse(String kind) {
+        String up = "x-upstream: " + name + "\r\n";
+        String text = switch (kind) {
+            case "status-line" -> "HELLO WORLD\r\n" + up + "content-length: 2\r\n\r\nok";
+            case "status-code" -> "HTTP/1.1 2x0 OK\r\n" + up + "content-length: 2\r\n\r\nok";
+            case "huge-head" -> {
+                StringBuilder b = new StringBuilder("HTTP/1.1 200 OK\r\n").append(up);
+                String filler = "f".repeat(1000);
+                for (int i = 0; i < 70; i++) { // about 70 KiB of fields, under the 100-field count limit
+                    b.append("x-filler-").append(i).append(": ").append(filler).append("\r\n");
+                }
+                yield b.append("content-length: 2\r\n\r\nok").toString();
+            }
+            case "bare-lf" -> "HTTP/1.1 200 OK\n" + up.replace("\r\n", "\n") + "content-length: 2\n\nok";
+            case "bare-lf-in-field" -> "HTTP/1.1 200 OK\r\n" + up + "x-lf: a\ncontent-length: 2\r\n\r\nok";
+            case "differing-cl" -> "HTTP/1.1 200 OK\r\n" + up + "content-length: 2\r\ncontent-length: 3\r\n\r\nok";
+            default -> throw new IllegalArgumentException("unknown bad response " + kind);
+        };
+        return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private boolean respond(OutputStream out, int status, String type, String body, String extraHeaders,
