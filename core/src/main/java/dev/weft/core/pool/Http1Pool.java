@@ -23,6 +23,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link ReentrantLock} and is never held across I/O.
  */
 public final class Http1Pool {
+    /**
+     * An idle connection older than this is checked for a close by the upstream before reuse (one non-blocking
+     * read). Younger ones are not: under load connections come back within microseconds, and upstream keep-alive
+     * timeouts are seconds long (nginx 75 s, Node.js 5 s), so the check would cost a system call per request for
+     * nothing. A close that slips through is handled by the retry rule of idempotent requests.
+     */
+    public static final long STALE_CHECK_AFTER_MILLIS = 100;
+    private static final long STALE_CHECK_AFTER_NANOS = STALE_CHECK_AFTER_MILLIS * 1_000_000L;
+
     private final InetSocketAddress address;
     private final int maxConnections;
     private final int maxPending;
@@ -70,7 +79,7 @@ public final class Http1Pool {
             if (c == null) {
                 break;
             }
-            if (c.isUsable()) {
+            if (System.nanoTime() - c.idleSince < STALE_CHECK_AFTER_NANOS && c.isOpen() || c.isUsable()) {
                 return c;
             }
             discard(c); // the upstream closed it while idle (its keep-alive timeout was shorter than ours)

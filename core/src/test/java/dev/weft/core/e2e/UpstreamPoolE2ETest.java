@@ -110,6 +110,8 @@ class UpstreamPoolE2ETest {
         assertTrue(!first.closes(), "the upstream said nothing about closing");
         upstream.awaitEndedConnections(1, 5_000);
         awaitIdleConnections(1);
+        // only connections idle for a while are checked before reuse (see Http1Pool)
+        Thread.sleep(dev.weft.core.pool.Http1Pool.STALE_CHECK_AFTER_MILLIS + 50);
     }
 
     @Test
