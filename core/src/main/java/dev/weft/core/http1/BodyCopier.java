@@ -43,6 +43,8 @@ final class BodyCopier {
     private Deadline readDeadline;
     private long readIdleNanos;
     private int readReason;
+    /** Optional: a shorter bound for the next read (the body pump's lingering), Long.MAX_VALUE for none. */
+    private java.util.function.LongSupplier readLimit;
     private Deadline writeDeadline;
     private long writeIdleNanos;
     private int writeReason;
@@ -59,6 +61,12 @@ final class BodyCopier {
         this.readDeadline = deadline;
         this.readIdleNanos = idleNanos;
         this.readReason = reason;
+        return this;
+    }
+
+    /** Bounds reads further by what {@code limit} returns at each read (re-checked after arming: no lost update). */
+    BodyCopier limitingReads(java.util.function.LongSupplier limit) {
+        this.readLimit = limit;
         return this;
     }
 
@@ -79,6 +87,12 @@ final class BodyCopier {
 
     private int read(ChannelInput in) throws IOException {
         readDeadline.arm(readIdleNanos, readReason);
+        if (readLimit != null) {
+            long limit = readLimit.getAsLong();
+            if (limit != Long.MAX_VALUE && (limit < readIdleNanos || readIdleNanos <= 0)) {
+                readDeadline.arm(Math.max(limit, 1), readReason);
+            }
+        }
         try {
             return in.fill();
         } finally {

@@ -43,8 +43,6 @@ final class Exchange {
     private final boolean hasBody;
     private final RequestContext ctx;
     private final ByteBuffer[] headAndBody = new ByteBuffer[2];
-    /** How long a stopped body pump may take to notice. */
-    private static final long PUMP_STOP_MILLIS = 1000;
     /** How long a response head waits for a body pump that is about to finish (it races the upstream's answer). */
     private static final long PUMP_SETTLE_MILLIS = 20;
     private final boolean allowRetry;
@@ -63,6 +61,31 @@ final class Exchange {
     }
 
     Outcome run() {
+        try {
+            return exchange();
+        } finally {
+            finishPump();
+        }
+    }
+
+    /** Every exchange ends with its pump ended: it must not touch the client's buffer once the next request starts. */
+    private void finishPump() {
+        RequestBodyPump pump = conn.pump();
+        if (!pump.stopped()) {
+            pump.join();
+            return;
+        }
+        // the response (or the local reply) is out: end our side so the client stops sending, let the pump linger
+        try {
+            conn.channel().shutdownOutput();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        pump.join();
+        conn.lingered();
+    }
+
+    private Outcome exchange() {
         RequestBodyPump pump = conn.pump();
         long timeoutNanos = fwd.timeout().toNanos();
         // 1. the request head (and, without a body, the response timer)
@@ -354,22 +377,14 @@ final class Exchange {
     }
 
     /**
-     * Stops a running body pump: closing the upstream makes its next write fail. A client still sending wakes it at
-     * once; one that stalls gets its input shut after {@link #PUMP_STOP_MILLIS}. Letting the pump read on until
-     * then matters: closing a socket with unread bytes sends a reset that can destroy the response already sent.
+     * Stops a running body pump: the upstream is closed and the pump turns into the lingering close (it reads and
+     * discards what the client still sends, bounded). The exchange waits for it in {@link #finishPump()}, after the
+     * response or local reply went out, so the client is never kept waiting for it.
      */
     private void stopPump(RequestBodyPump pump) {
         if (!pump.isDone()) {
-            Channels.closeQuietly(up.channel());
-            if (!pump.join(PUMP_STOP_MILLIS)) {
-                try {
-                    conn.channel().shutdownInput();
-                } catch (IOException ignored) {
-                    // already closed
-                }
-            }
+            pump.stop();
         }
-        pump.join();
         conn.lingerOnClose();
     }
 

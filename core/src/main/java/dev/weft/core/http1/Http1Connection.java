@@ -50,8 +50,8 @@ public final class Http1Connection extends Deadline implements Runnable {
     private static final int BODY_IDLE = 3;
     private static final int LINGER = 4;
     /** Lingering close bounds: long enough for a client to see the response and stop sending. */
-    private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-    private static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
+    static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
 
     /** Connection states, read by the drain. */
     private static final int WAITING = 0;
@@ -164,6 +164,11 @@ public final class Http1Connection extends Deadline implements Runnable {
     /** Ask for a lingering close: the client may still be sending a body that was not read. */
     void lingerOnClose() {
         linger = true;
+    }
+
+    /** The body pump already did the lingering: closing now is safe. */
+    void lingered() {
+        linger = false;
     }
 
     /**

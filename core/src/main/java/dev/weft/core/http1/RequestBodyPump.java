@@ -49,6 +49,10 @@ final class RequestBodyPump implements Runnable {
     private volatile Exception failure;
     private volatile boolean sourceFailed;
     private volatile boolean writeTimedOut;
+    /** Set by the owner when the exchange ends before the body is through; then the pump reads and discards. */
+    private volatile boolean stopping;
+    /** When the lingering ends (System.nanoTime()); written before {@link #stopping}. */
+    private volatile long lingerUntil;
 
     /** Closes the upstream when a write to it stalls for the idle timeout. */
     private final class WriteDeadline extends Deadline {
@@ -67,6 +71,7 @@ final class RequestBodyPump implements Runnable {
         this.connection = connection;
         this.decoder = new ChunkedDecoder(limits);
         copier.reading(connection, connection.idleNanos(), Http1Connection.bodyIdleReason())
+                .limitingReads(this::readLimit)
                 .writing(writeDeadline, connection.idleNanos(), UPSTREAM_WRITE);
     }
 
@@ -88,6 +93,7 @@ final class RequestBodyPump implements Runnable {
         this.failure = null;
         this.sourceFailed = false;
         this.writeTimedOut = false;
+        this.stopping = false;
         this.writeDeadline.target = upstream.channel();
         this.writeDeadline.clearFired();
         this.thread = Thread.ofVirtual().name("weft-body-pump").start(this);
@@ -111,13 +117,66 @@ final class RequestBodyPump implements Runnable {
             }
         } catch (BodyCopier.SinkException e) {
             failure = e;
+            if (stopping) {
+                discard();
+            }
         } catch (IOException | Http1Exception e) {
             failure = e;
-            sourceFailed = true;
-            // the request cannot complete: make the response reader stop too
-            Channels.closeQuietly(upstream.channel());
+            if (!stopping) {
+                sourceFailed = true;
+                // the request cannot complete: make the response reader stop too
+                Channels.closeQuietly(upstream.channel());
+            }
         } finally {
             done = true;
+        }
+    }
+
+    /** The bound of the next read: the rest of the lingering once stopping, else none. */
+    private long readLimit() {
+        return stopping ? lingerUntil - System.nanoTime() : Long.MAX_VALUE;
+    }
+
+    /**
+     * Ends an exchange whose body will not be forwarded (the upstream answered early or failed): the upstream is
+     * closed, and the pump turns into the lingering close, reading and discarding what the client still sends for
+     * at most {@link Http1Connection#LINGER_NANOS} / {@link Http1Connection#LINGER_MAX_BYTES}, so that closing the
+     * socket with unread bytes does not reset the connection under the response. Does not wait: {@link #join()}.
+     */
+    void stop() {
+        lingerUntil = System.nanoTime() + Http1Connection.LINGER_NANOS;
+        stopping = true;
+        // a read already blocked was armed with the idle timeout: shorten it (the pump re-checks after arming)
+        connection.arm(Http1Connection.LINGER_NANOS, Http1Connection.bodyIdleReason());
+        Channels.closeQuietly(upstream.channel());
+    }
+
+    /** True when {@link #stop()} turned this pump into the lingering reader. */
+    boolean stopped() {
+        return stopping;
+    }
+
+    private void discard() {
+        java.nio.ByteBuffer buf = in.buffer();
+        long discarded = 0;
+        try {
+            while (discarded < Http1Connection.LINGER_MAX_BYTES) {
+                long left = lingerUntil - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                connection.arm(left, Http1Connection.bodyIdleReason());
+                buf.clear().flip();
+                int n = in.fill();
+                if (n < 0) {
+                    break;
+                }
+                discarded += n;
+            }
+        } catch (IOException ignored) {
+            // the client is gone: nothing left to protect
+        } finally {
+            connection.disarm();
         }
     }
 

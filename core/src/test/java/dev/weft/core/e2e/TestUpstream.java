@@ -32,7 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (on a connection that served a request before: close without answering; else 200 {@code ok}),
  * {@code /truncated?size=N&send=M[&chunked=1]} (a head with {@code content-length: N}, or chunked, then M body bytes,
  * as one chunk when chunked, and close), {@code /bad-response/KIND} (an invalid response head, see
- * {@link #badResponse}; the connection is kept open); anything else answers 200 {@code ok}.
+ * {@link #badResponse}; the connection is kept open), {@code /no-read[?ms=N]} (reads the head, then neither reads the
+ * body nor answers for N ms, default 30 s, or until this upstream closes), {@code /trailers} (200, chunked body
+ * {@code hello} with the trailers of {@link #RESPONSE_TRAILERS}), {@code /coded?size=N[&close=1]} (N pattern bytes
+ * with {@code transfer-encoding: gzip, chunked}, or with {@code close=1} {@code transfer-encoding: gzip} and the body
+ * until close); anything else answers 200 {@code ok}. {@code /delay?ms=N&watch=1} waits by reading the connection, so
+ * a close by the proxy during the delay is seen (and counted in {@link #closedByPeer()}) at once.
  */
 final class TestUpstream implements AutoCloseable {
     /** One request as received: request line, header lines in order, and the body (kept whole up to 64 KiB). */
@@ -68,6 +73,14 @@ final class TestUpstream implements AutoCloseable {
     }
 
     private static final int KEEP_BODY = 64 * 1024;
+
+    /**
+     * The trailer section of {@code /trailers}: one allowed field, then fields RFC 9110 section 6.5.1 keeps out of
+     * trailers (framing, routing, hop-by-hop, authentication, cookies), some with mixed-case names.
+     */
+    static final List<String> RESPONSE_TRAILERS = List.of("x-checksum: abc", "Content-Length: 5", "host: evil",
+            "Transfer-Encoding: chunked", "connection: close", "authorization: x", "set-cookie: a=b",
+            "WWW-Authenticate: Basic");
 
     private final String name;
     private final ServerSocket server;
@@ -302,6 +315,21 @@ final class TestUpstream implements AutoCloseable {
                 s.close();
                 return false;
             }
+            case "/no-read" -> {
+                // an upstream that stops reading the request: the body fills the socket buffers and stays there
+                requests.add(new Request(requestLine, headerLines, -1, null, null, List.of()));
+                String ms = query(target, "ms");
+                long end = System.nanoTime() + (ms == null ? 30_000 : Long.parseLong(ms)) * 1_000_000L;
+                while (!s.isClosed() && !server.isClosed() && System.nanoTime() - end < 0) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                return false;
+            }
             case "/early-413" -> {
                 requests.add(new Request(requestLine, headerLines, -1, null, null, List.of()));
                 byte[] body = "too large\n".getBytes(StandardCharsets.US_ASCII);
@@ -371,6 +399,25 @@ final class TestUpstream implements AutoCloseable {
             download(out, size, chunked, parts[0].equals("HEAD"));
             return !clientClose;
         }
+        if (path.equals("/delay") && "1".equals(query(target, "watch"))) {
+            // wait by reading: an end of stream or a reset during the delay means the proxy closed the connection
+            s.setSoTimeout(Integer.parseInt(query(target, "ms")));
+            in.mark(1);
+            try {
+                if (in.read() < 0) {
+                    closedByPeer.incrementAndGet();
+                    return false;
+                }
+                in.reset(); // a pipelined request: answer early, then serve it
+            } catch (java.net.SocketTimeoutException e) {
+                // the delay passed with the connection open
+            } finally {
+                if (!s.isClosed()) {
+                    s.setSoTimeout(0);
+                }
+            }
+            return respond(out, 200, "text/plain", "delayed", "", clientClose);
+        }
         if (path.equals("/delay")) {
             try {
                 Thread.sleep(Long.parseLong(query(target, "ms")));
@@ -418,6 +465,39 @@ final class TestUpstream implements AutoCloseable {
             }
             out.flush();
             return false;
+        }
+        if (path.equals("/trailers")) {
+            StringBuilder b = new StringBuilder("HTTP/1.1 200 OK\r\nx-upstream: ").append(name)
+                    .append("\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\ntrailer: x-checksum\r\n\r\n")
+                    .append("5\r\nhello\r\n0\r\n");
+            for (String t : RESPONSE_TRAILERS) {
+                b.append(t).append("\r\n");
+            }
+            out.write(b.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return !clientClose;
+        }
+        if (path.equals("/coded")) {
+            int size = Integer.parseInt(query(target, "size"));
+            boolean untilClose = "1".equals(query(target, "close"));
+            out.write(("HTTP/1.1 200 OK\r\nx-upstream: " + name + "\r\ncontent-type: application/octet-stream\r\n"
+                    + (untilClose ? "transfer-encoding: gzip\r\n" : "transfer-encoding: gzip, chunked\r\n")
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] body = Pattern.bytes(0, size);
+            if (untilClose) {
+                out.write(body);
+                out.flush();
+                return false;
+            }
+            for (int off = 0; off < size; off += 10_000) { // several chunks
+                int n = Math.min(10_000, size - off);
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body, off, n);
+                out.write(CRLF);
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return !clientClose;
         }
         if (path.startsWith("/bad-response/")) {
             out.write(badResponse(path.substring("/bad-response/".length())));

@@ -78,6 +78,17 @@ final class Wire implements AutoCloseable {
         return new Wire(s);
     }
 
+    /**
+     * Connects with a small receive buffer (set before the connect, so the window is small from the handshake on):
+     * a client that stops reading then fills up quickly.
+     */
+    static Wire connect(InetSocketAddress address, int receiveBufferBytes) throws IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(receiveBufferBytes);
+        s.connect(address, 5_000);
+        return new Wire(s);
+    }
+
     Wire send(String ascii) throws IOException {
         out.write(ascii.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
