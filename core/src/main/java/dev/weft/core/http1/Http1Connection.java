@@ -178,11 +178,27 @@ public final class Http1Connection extends Deadline implements Runnable {
     private void lingeringClose() {
         try {
             channel.shutdownOutput();
-            ByteBuffer buf = in.buffer();
-            long discarded = 0;
-            clearFired();
-            arm(LINGER_NANOS, LINGER);
+        } catch (IOException ignored) {
+            return; // the peer is gone: nothing left to protect
+        }
+        clearFired();
+        discardUntil(in, this, System.nanoTime() + LINGER_NANOS, LINGER);
+    }
+
+    /**
+     * Reads and discards until end of stream, {@code untilNanos} (System.nanoTime()) or {@link #LINGER_MAX_BYTES}:
+     * the lingering close, here and in the body pump. The deadline slot {@code d} bounds each read.
+     */
+    static void discardUntil(ChannelInput in, Deadline d, long untilNanos, int reason) {
+        ByteBuffer buf = in.buffer();
+        long discarded = 0;
+        try {
             while (discarded < LINGER_MAX_BYTES) {
+                long left = untilNanos - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                d.arm(left, reason);
                 buf.clear().flip();
                 int n = in.fill();
                 if (n < 0) {
@@ -193,7 +209,7 @@ public final class Http1Connection extends Deadline implements Runnable {
         } catch (IOException ignored) {
             // the peer is gone: nothing left to protect
         } finally {
-            disarm();
+            d.disarm();
         }
     }
 

@@ -157,27 +157,7 @@ final class RequestBodyPump implements Runnable {
     }
 
     private void discard() {
-        java.nio.ByteBuffer buf = in.buffer();
-        long discarded = 0;
-        try {
-            while (discarded < Http1Connection.LINGER_MAX_BYTES) {
-                long left = lingerUntil - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                connection.arm(left, Http1Connection.bodyIdleReason());
-                buf.clear().flip();
-                int n = in.fill();
-                if (n < 0) {
-                    break;
-                }
-                discarded += n;
-            }
-        } catch (IOException ignored) {
-            // the client is gone: nothing left to protect
-        } finally {
-            connection.disarm();
-        }
+        Http1Connection.discardUntil(in, connection, lingerUntil, Http1Connection.bodyIdleReason());
     }
 
     /** Called by the owner when the response head arrived: from now on the owner alone arms the upstream slot. */
