@@ -6,13 +6,12 @@ import dev.weft.core.config.ListenerConfig;
 import dev.weft.core.config.WeftConfig;
 import dev.weft.core.listener.Listener;
 import dev.weft.core.server.WeftServer;
+import dev.weft.core.server.WeftVersion;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /** The {@code weft} command line: {@code run}, {@code validate}, {@code version}. */
@@ -59,15 +58,7 @@ public final class Main {
     }
 
     static String version() {
-        try (InputStream in = Main.class.getResourceAsStream("/dev/weft/core/version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "dev");
-        } catch (IOException e) {
-            return "dev";
-        }
+        return WeftVersion.get();
     }
 
     private static WeftConfig load(String file) throws ConfigException, IOException {
@@ -129,9 +120,18 @@ public final class Main {
             }
             out.println("listener " + lc.name() + ": http://" + host + ":" + a.getPort() + "/");
         }
+        if (server.adminAddress() != null) {
+            var a = server.adminAddress();
+            String host = a.getAddress().getHostAddress();
+            out.println("admin: http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/");
+        }
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable stop = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return; // a second signal, or a signal after /quitquitquit
+            }
             out.println("weft: draining (up to " + config.drainTimeout().toMillis() + " ms)");
             boolean clean = server.drain(config.drainTimeout());
             out.println(clean ? "weft: stopped" : "weft: drain timeout, closed remaining connections");
@@ -139,6 +139,7 @@ public final class Main {
             stopped.countDown();
         };
         Signals.onTermination(stop);
+        server.onQuit(() -> Thread.ofPlatform().name("weft-quit").start(stop)); // POST /quitquitquit
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -2,7 +2,9 @@ package dev.weft.core.cluster;
 
 import dev.weft.core.config.ClusterConfig;
 import dev.weft.core.config.EndpointConfig;
+import dev.weft.admin.stats.StatsStore;
 import dev.weft.core.pool.Http1Pool;
+import dev.weft.core.stats.ClusterStats;
 import dev.weft.core.time.Deadlines;
 
 import java.net.InetAddress;
@@ -26,6 +28,7 @@ public final class Cluster implements AutoCloseable {
     private final ClusterConfig config;
     private final LoadBalancer balancer;
     private final Deadlines deadlines;
+    private final ClusterStats stats;
     /** Replaced as a whole by the DNS thread; read by request threads. */
     private volatile List<Host> hosts = List.of();
     private volatile boolean closed;
@@ -33,9 +36,10 @@ public final class Cluster implements AutoCloseable {
     /** Each endpoint's last successful resolution; touched only by the refreshing thread. */
     private final Map<EndpointConfig, List<InetSocketAddress>> lastGood = new HashMap<>();
 
-    public Cluster(ClusterConfig config, Deadlines deadlines) {
+    public Cluster(ClusterConfig config, Deadlines deadlines, StatsStore store) {
         this.config = config;
         this.deadlines = deadlines;
+        this.stats = new ClusterStats(store, config.name());
         this.balancer = LoadBalancer.of(config.lbPolicy());
     }
 
@@ -50,6 +54,10 @@ public final class Cluster implements AutoCloseable {
 
     public String name() {
         return config.name();
+    }
+
+    public ClusterStats stats() {
+        return stats;
     }
 
     public ClusterConfig config() {
@@ -115,6 +123,8 @@ public final class Cluster implements AutoCloseable {
             return;
         }
         hosts = List.copyOf(next);
+        stats.membershipTotal.set(next.size());
+        stats.membershipHealthy.set(next.size());
         for (Host gone : current.values()) {
             gone.pool().close();
         }
@@ -122,7 +132,7 @@ public final class Cluster implements AutoCloseable {
 
     private Http1Pool newPool(InetSocketAddress a) {
         return new Http1Pool(a, config.maxConnectionsPerEndpoint(), config.maxPendingRequests(),
-                config.connectTimeout().toNanos(), config.poolIdleTimeout().toNanos(), deadlines);
+                config.connectTimeout().toNanos(), config.poolIdleTimeout().toNanos(), deadlines, stats);
     }
 
     private void expireIdle() {

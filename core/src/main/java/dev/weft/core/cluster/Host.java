@@ -11,6 +11,9 @@ public final class Host {
     private final Http1Pool pool;
     /** Requests in flight; written by request threads, read by the least-request balancer. */
     private final AtomicInteger active = new AtomicInteger();
+    /** Finished requests by outcome, for /clusters. */
+    private final java.util.concurrent.atomic.AtomicLong successes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong errors = new java.util.concurrent.atomic.AtomicLong();
 
     /** "ip:port" ("[ip]:port" for IPv6), computed once: it is logged and sent as Host on every request. */
     private final String display;
@@ -40,6 +43,19 @@ public final class Host {
 
     public void requestFinished() {
         active.decrementAndGet();
+    }
+
+    /** Counts one finished request: an error when Weft answered for the upstream or the upstream said 5xx. */
+    public void outcome(boolean error) {
+        (error ? errors : successes).incrementAndGet();
+    }
+
+    public long successes() {
+        return successes.get();
+    }
+
+    public long errors() {
+        return errors.get();
     }
 
     @Override

@@ -21,7 +21,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 final class ConfigBinder {
     private static final String[] LISTENER_FIELDS = {"name", "address", "port", "reuse_port", "max_connections",
-            "idle_timeout", "request_headers_timeout", "stat_prefix", "http", "virtual_hosts"};
+            "idle_timeout", "request_headers_timeout", "stat_prefix", "http", "virtual_hosts", "access_log"};
+    private static final String[] ACCESS_LOG_FIELDS = {"path", "format", "queue_capacity"};
+    private static final String[] ADMIN_FIELDS = {"address", "port", "bearer_token", "allowed_paths"};
     private static final String[] VIRTUAL_HOST_FIELDS = {"name", "domains", "routes", "request_headers_to_add",
             "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove"};
     private static final String[] HTTP_FIELDS = {"max_request_headers_kb", "max_request_headers_count",
@@ -42,8 +44,9 @@ final class ConfigBinder {
             reader.problems().add(root, sourceName, "the top level must be a map with listeners and clusters");
             return null;
         }
-        YamlMap m = reader.map(root, "", "drain_timeout", "listeners", "clusters");
+        YamlMap m = reader.map(root, "", "drain_timeout", "admin", "listeners", "clusters");
         Duration drainTimeout = m.duration("drain_timeout", ConfigDefaults.DRAIN_TIMEOUT);
+        AdminConfig admin = m.has("admin") ? admin(m.map("admin", ADMIN_FIELDS)) : null;
         // Clusters first, so routes can be checked against them; Problems restores document order.
         List<ClusterConfig> clusters = new ArrayList<>();
         Map<String, String> clusterNames = new HashMap<>();
@@ -60,7 +63,51 @@ final class ConfigBinder {
             add(listeners, listener(listenerNodes.get(i), NodeReader.item(m.path("listeners"), i), listenerNames,
                     bindings, routes));
         }
-        return new WeftConfig(listeners, clusters, drainTimeout);
+        return new WeftConfig(listeners, clusters, drainTimeout, admin);
+    }
+
+    private AdminConfig admin(YamlMap m) {
+        if (m == null) {
+            return null;
+        }
+        String address = m.has("address") ? address(m, "address", true) : ConfigDefaults.ADMIN_ADDRESS;
+        int port = m.integer("port", ConfigDefaults.ADMIN_PORT, 0, 65535);
+        String token = m.string("bearer_token", null);
+        if (token != null && (token.length() < 16 || !Syntax.isHeaderValue(token) || token.contains(" "))) {
+            m.problem("bearer_token", "must be at least 16 characters, without spaces or control characters");
+        }
+        List<String> allowed = new ArrayList<>();
+        List<Node> paths = m.list("allowed_paths");
+        for (int i = 0; i < paths.size(); i++) {
+            String itemPath = NodeReader.item(m.path("allowed_paths"), i);
+            String p = reader.string(paths.get(i), itemPath);
+            if (p != null && !p.startsWith("/")) {
+                reader.problems().add(paths.get(i), itemPath, "must start with '/'");
+            } else if (p != null) {
+                allowed.add(p);
+            }
+        }
+        return new AdminConfig(address, port, token, allowed);
+    }
+
+    private AccessLogConfig accessLog(Node node, String path) {
+        YamlMap m = reader.map(node, path, ACCESS_LOG_FIELDS);
+        if (m == null) {
+            return null;
+        }
+        String file = m.string("path", ConfigDefaults.ACCESS_LOG_PATH);
+        if (file != null && file.isEmpty()) {
+            m.problem("path", "must not be empty");
+        }
+        String format = m.string("format", null);
+        if (format != null) {
+            String problem = AccessLogFormats.check(format);
+            if (problem != null) {
+                m.problem("format", problem);
+            }
+        }
+        int capacity = m.integer("queue_capacity", ConfigDefaults.ACCESS_LOG_QUEUE_CAPACITY, 1, 1 << 20);
+        return new AccessLogConfig(file, format, capacity);
     }
 
     private static <T> void add(List<T> list, T item) {
@@ -123,8 +170,13 @@ final class ConfigBinder {
             add(virtualHosts, virtualHost(hostNodes.get(i), NodeReader.item(m.path("virtual_hosts"), i), hostNames,
                     domains, routes));
         }
+        List<AccessLogConfig> accessLogs = new ArrayList<>();
+        List<Node> logNodes = m.list("access_log");
+        for (int i = 0; i < logNodes.size(); i++) {
+            add(accessLogs, accessLog(logNodes.get(i), NodeReader.item(m.path("access_log"), i)));
+        }
         return new ListenerConfig(name, address, port == null ? 0 : port, reusePort, maxConnections, idleTimeout,
-                headersTimeout, statPrefix, http, virtualHosts);
+                headersTimeout, statPrefix, http, virtualHosts, accessLogs);
     }
 
     /**

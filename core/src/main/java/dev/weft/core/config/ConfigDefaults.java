@@ -9,6 +9,11 @@ import java.time.Duration;
 public final class ConfigDefaults {
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
+    public static final String ADMIN_ADDRESS = "127.0.0.1";
+    public static final int ADMIN_PORT = 9901;
+    public static final String ACCESS_LOG_PATH = "/dev/stdout";
+    public static final int ACCESS_LOG_QUEUE_CAPACITY = 16_384;
+
     public static final String LISTENER_ADDRESS = "127.0.0.1";
     public static final boolean REUSE_PORT = false;
     public static final int MAX_CONNECTIONS = 10_000;

@@ -16,6 +16,7 @@ import java.util.List;
  * @param statPrefix            the {@code http.<stat_prefix>.} part of stat names
  * @param http                  HTTP/1.1 codec options
  * @param virtualHosts          matched by Host in order of specificity (exact, suffix wildcard, prefix wildcard, '*')
+ * @param accessLogs            where each request of this listener is logged (none by default)
  */
 public record ListenerConfig(
         String name,
@@ -27,8 +28,10 @@ public record ListenerConfig(
         Duration requestHeadersTimeout,
         String statPrefix,
         HttpOptions http,
-        List<VirtualHostConfig> virtualHosts) {
+        List<VirtualHostConfig> virtualHosts,
+        List<AccessLogConfig> accessLogs) {
     public ListenerConfig {
         virtualHosts = List.copyOf(virtualHosts);
+        accessLogs = List.copyOf(accessLogs);
     }
 }

@@ -20,7 +20,8 @@ final class RouteBinder {
     static final List<String> HEADER_MUTATION_FIELDS = List.of(
             "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
             "response_headers_to_remove");
-    private static final String[] ROUTE_FIELDS = {"name", "match", "route", "direct_response", "redirect",
+    private static final String[] ROUTE_FIELDS = {"name", "stat_prefix", "match", "route", "direct_response",
+            "redirect",
             "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
             "response_headers_to_remove"};
     private static final List<String> PATH_FIELDS = List.of("prefix", "path", "safe_regex");
@@ -65,7 +66,11 @@ final class RouteBinder {
                         "path_redirect", "prefix_rewrite", "response_code", "strip_query"), pathKind);
             };
         }
-        return new RouteConfig(name, match, action, headerMutations(m));
+        String statPrefix = m.string("stat_prefix", null);
+        if (statPrefix != null && !Syntax.NAME.matcher(statPrefix).matches()) {
+            m.problem("stat_prefix", Syntax.NAME_MESSAGE);
+        }
+        return new RouteConfig(name, match, action, headerMutations(m), statPrefix);
     }
 
     /**

@@ -7,6 +7,9 @@ package dev.weft.core.config;
  * @param match   the conditions, all of which must hold
  * @param action  forward, direct response or redirect
  * @param headers header mutations of this route
+ * @param statPrefix when set, this route gets its own stats and latency histogram ({@code route.<stat_prefix>.*});
+ *                   null for none
  */
-public record RouteConfig(String name, RouteMatch match, RouteAction action, HeaderMutations headers) {
+public record RouteConfig(String name, RouteMatch match, RouteAction action, HeaderMutations headers,
+                          String statPrefix) {
 }

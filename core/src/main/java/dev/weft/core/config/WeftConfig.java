@@ -10,8 +10,10 @@ import java.util.List;
  * @param listeners    the listeners, names unique
  * @param clusters     the clusters, names unique
  * @param drainTimeout how long in-flight requests may run after SIGTERM / SIGINT before the process exits
+ * @param admin        the admin server, or null when the config has no {@code admin} block
  */
-public record WeftConfig(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Duration drainTimeout) {
+public record WeftConfig(List<ListenerConfig> listeners, List<ClusterConfig> clusters, Duration drainTimeout,
+                         AdminConfig admin) {
     public WeftConfig {
         listeners = List.copyOf(listeners);
         clusters = List.copyOf(clusters);

@@ -45,6 +45,8 @@ final class BodyCopier {
     private int readReason;
     /** Optional: a shorter bound for the next read (the body pump's lingering), Long.MAX_VALUE for none. */
     private java.util.function.LongSupplier readLimit;
+    /** Payload bytes written since the last {@link #resetCount()} (framing not included). */
+    private long payloadBytes;
     private Deadline writeDeadline;
     private long writeIdleNanos;
     private int writeReason;
@@ -68,6 +70,14 @@ final class BodyCopier {
     BodyCopier limitingReads(java.util.function.LongSupplier limit) {
         this.readLimit = limit;
         return this;
+    }
+
+    void resetCount() {
+        payloadBytes = 0;
+    }
+
+    long count() {
+        return payloadBytes;
     }
 
     /** Sets the deadline that bounds each write to the destination. */
@@ -156,6 +166,7 @@ final class BodyCopier {
                 buf.limit(limit);
             }
             left -= k;
+            payloadBytes += k;
         }
     }
 
@@ -181,6 +192,7 @@ final class BodyCopier {
                 } finally {
                     buf.limit(limit);
                 }
+                payloadBytes += n;
             } else if (n == ChunkedDecoder.END) {
                 if (reencode) {
                     trailers.reset();
@@ -206,6 +218,7 @@ final class BodyCopier {
         ByteBuffer buf = in.buffer();
         while (true) {
             if (buf.hasRemaining()) {
+                payloadBytes += buf.remaining();
                 if (chunkEncode) {
                     writeChunk(out, buf);
                 } else {

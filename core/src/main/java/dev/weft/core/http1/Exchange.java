@@ -14,6 +14,7 @@ import dev.weft.core.proxy.RequestContext;
 import dev.weft.core.proxy.ResponseFlag;
 import dev.weft.core.router.HeaderPlan;
 import dev.weft.core.router.Route;
+import dev.weft.core.stats.ClusterStats;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,10 +47,12 @@ final class Exchange {
     /** How long a response head waits for a body pump that is about to finish (it races the upstream's answer). */
     private static final long PUMP_SETTLE_MILLIS = 20;
     private final boolean allowRetry;
+    private final ClusterStats stats;
 
     Exchange(Http1Connection conn, UpstreamConnection up, RouteAction.Forward fwd, Route route, RequestHead head,
-             BodyFraming.Kind bodyKind, boolean hasBody, boolean allowRetry) {
+             BodyFraming.Kind bodyKind, boolean hasBody, boolean allowRetry, ClusterStats stats) {
         this.allowRetry = allowRetry;
+        this.stats = stats;
         this.conn = conn;
         this.up = up;
         this.fwd = fwd;
@@ -61,10 +64,22 @@ final class Exchange {
     }
 
     Outcome run() {
+        long start = System.nanoTime();
+        stats.rqTotal.increment();
+        stats.rqActive.increment();
+        ctx.upstreamStarted(start);
         try {
-            return exchange();
+            Outcome outcome = exchange();
+            if (ctx.completed() && ctx.upstreamServiceTimeMicros() >= 0) { // an upstream response, not a local one
+                stats.rqTime.recordNanos(System.nanoTime() - start);
+            }
+            return outcome;
         } finally {
             finishPump();
+            stats.rqActive.decrement();
+            if (hasBody) {
+                ctx.addBytesReceived(conn.pump().bytesForwarded());
+            }
         }
     }
 
@@ -195,9 +210,13 @@ final class Exchange {
             return reply(ResponseFlag.UPE, "upstream_transfer_coding_for_http10", pumping);
         }
         ctx.status(rh.status());
+        ctx.upstreamHeadArrived(System.nanoTime());
+        stats.responseStatus(rh.status());
         writeResponseHead(rh, rk, chunkDown, clientKeep, client11, codings);
         SocketChannel down = conn.channel();
-        BodyCopier copier = conn.responseCopier()
+        BodyCopier copier = conn.responseCopier();
+        copier.resetCount();
+        copier
                 .reading(up, conn.idleNanos(), UpstreamConnection.IDLE)
                 .writing(conn.writeDeadline(), conn.idleNanos(), 1);
         try {
@@ -220,6 +239,7 @@ final class Exchange {
                         ubuf.limit(limit);
                         headAndBody[1] = null;
                     }
+                    ctx.addBytesSent(now);
                     copier.copyFixed(uin, len - now, down);
                 }
                 case CHUNKED -> {
@@ -241,6 +261,9 @@ final class Exchange {
             abortAfterHead(pump, pumping);
             return Outcome.CLOSE;
         }
+
+        ctx.addBytesSent(copier.count());
+        ctx.completed(true);
 
         // 4. finish: both directions complete?
         boolean requestComplete = true;
@@ -351,6 +374,7 @@ final class Exchange {
                 || pumping && pump.writeTimedOut(); // the upstream stopped reading the body
         up.pool().release(up, false);
         if (timedOut) {
+            stats.rqTimeout.increment();
             return reply(ResponseFlag.UT, "upstream_response_timeout", pumping);
         }
         // RFC 9110 section 9.2.2: a proxy MUST NOT automatically retry a non-idempotent request

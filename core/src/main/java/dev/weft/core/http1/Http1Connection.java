@@ -6,6 +6,7 @@ import dev.weft.codec.http1.Http1Exception;
 import dev.weft.codec.http1.Http1Limits;
 import dev.weft.codec.http1.RequestHead;
 import dev.weft.codec.http1.RequestHeadParser;
+import dev.weft.core.accesslog.AccessLogEntry;
 import dev.weft.core.cluster.Cluster;
 import dev.weft.core.cluster.Host;
 import dev.weft.core.config.HttpOptions;
@@ -14,7 +15,6 @@ import dev.weft.core.config.RouteAction;
 import dev.weft.core.io.ChannelInput;
 import dev.weft.core.io.Channels;
 import dev.weft.core.pool.UpstreamConnection;
-import dev.weft.core.proxy.ListenerContext;
 import dev.weft.core.proxy.RequestContext;
 import dev.weft.core.proxy.ResponseFlag;
 import dev.weft.core.proxy.UpstreamException;
@@ -75,6 +75,12 @@ public final class Http1Connection extends Deadline implements Runnable {
     private final RequestBodyPump pump;
     private final RequestContext ctx = new RequestContext();
     private final WriteDeadline writeDeadline = new WriteDeadline();
+    private final AccessLogEntry logEntry = new AccessLogEntry();
+    /** "ip:port" of both ends, for the access log. */
+    private final String remoteAddress;
+    private final String localAddress;
+    /** The route of the request in flight, or null. Owner thread only. */
+    private Route route;
     private final long idleNanos;
     private final long headersNanos;
 
@@ -90,6 +96,8 @@ public final class Http1Connection extends Deadline implements Runnable {
         this.channel = channel;
         this.onClose = onClose;
         this.remoteIp = remoteIp(channel);
+        this.remoteAddress = address(channel, true);
+        this.localAddress = address(channel, false);
         this.in = new ChannelInput(channel);
         Http1Limits limits = new Http1Limits(Http1Limits.DEFAULT_MAX_REQUEST_LINE_BYTES,
                 options.maxRequestHeadersKb() * 1024, options.maxRequestHeadersCount(),
@@ -108,6 +116,16 @@ public final class Http1Connection extends Deadline implements Runnable {
             return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
         } catch (IOException | RuntimeException e) {
             return "localhost";
+        }
+    }
+
+    private static String address(SocketChannel ch, boolean remote) {
+        try {
+            InetSocketAddress a = (InetSocketAddress) (remote ? ch.getRemoteAddress() : ch.getLocalAddress());
+            String ip = a.getAddress().getHostAddress();
+            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+        } catch (IOException | RuntimeException e) {
+            return "-";
         }
     }
 
@@ -137,10 +155,13 @@ public final class Http1Connection extends Deadline implements Runnable {
         pump.register(listener.deadlines());
         try {
             while (readHead()) {
-                if (!handle()) {
-                    break;
+                boolean keep;
+                try {
+                    keep = handle();
+                } finally {
+                    requestEnded();
                 }
-                if (listener.draining()) {
+                if (!keep || listener.draining()) {
                     break;
                 }
             }
@@ -274,6 +295,8 @@ public final class Http1Connection extends Deadline implements Runnable {
                     if (started && firedReason() == HEADERS) {
                         ctx.reset(System.nanoTime());
                         localReply(408, "request timeout\n", false, false, ResponseFlag.NONE, "request_headers_timeout");
+                        listener.httpStats().headTimeout();
+                        logIncomplete();
                     }
                     return false;
                 }
@@ -284,6 +307,8 @@ public final class Http1Connection extends Deadline implements Runnable {
             ctx.flag(ResponseFlag.DPE);
             String detail = e.violation().detail();
             localReply(e.violation().status(), "bad request: " + detail + "\n", false, false, ResponseFlag.DPE, detail);
+            listener.httpStats().protocolError(e.violation().status());
+            logIncomplete();
             return false;
         }
     }
@@ -294,7 +319,13 @@ public final class Http1Connection extends Deadline implements Runnable {
     private boolean handle() throws IOException {
         RequestHead head = parser.head();
         ctx.reset(System.nanoTime());
+        route = null;
+        listener.httpStats().requestStarted();
         view.wrap(head);
+        if (listener.accessLogged()) {
+            ctx.request(head.method(), head.host(), head.target(), head.versionMinor() == 0 ? "HTTP/1.0" : "HTTP/1.1",
+                    head.firstValue("user-agent"), head.firstValue("x-forwarded-for"));
+        }
         BodyFraming.Kind bodyKind = BodyFraming.request(head);
         boolean hasBody = bodyKind == BodyFraming.Kind.CHUNKED
                 || bodyKind == BodyFraming.Kind.CONTENT_LENGTH && head.contentLength() > 0;
@@ -304,6 +335,7 @@ public final class Http1Connection extends Deadline implements Runnable {
                     "connect_not_supported");
         }
         Route route = listener.router().route(view);
+        this.route = route;
         if (route == null) {
             return localReply(404, ResponseFlag.NR.body() + "\n", !hasBody && head.keepAlive(), head.isHead(),
                     ResponseFlag.NR, "route_not_found");
@@ -316,6 +348,8 @@ public final class Http1Connection extends Deadline implements Runnable {
                     route.responseHeaders());
             ctx.status(d.status());
             writeDown(reply);
+            ctx.completed(true);
+            ctx.addBytesSent(head.isHead() ? 0 : d.body().length());
             return keepAliveOrLinger(head, hasBody);
         }
         if (action instanceof RouteAction.Redirect r) {
@@ -325,6 +359,7 @@ public final class Http1Connection extends Deadline implements Runnable {
                     route.responseHeaders());
             ctx.status(r.responseCode());
             writeDown(reply);
+            ctx.completed(true);
             return keepAliveOrLinger(head, hasBody);
         }
         return forward((RouteAction.Forward) action, route, head, bodyKind, hasBody);
@@ -391,7 +426,54 @@ public final class Http1Connection extends Deadline implements Runnable {
             ctx.flag(ResponseFlag.DC);
             return false;
         }
+        ctx.completed(true);
+        ctx.addBytesSent(isHead ? 0 : body.length());
         return keep;
+    }
+
+    /** Records the stats and the access log line of the request that just ended. */
+    private void requestEnded() {
+        long duration = System.nanoTime() - ctx.startNanos();
+        listener.httpStats().requestEnded(ctx.status(), ctx.flag(), ctx.completed(), duration);
+        if (route != null && route.stats() != null) {
+            route.stats().requestEnded(duration);
+        }
+        if (listener.accessLogged()) {
+            log(duration);
+        }
+    }
+
+    /** The access log line of a request refused before its head was complete (malformed or too slow). */
+    private void logIncomplete() {
+        if (listener.accessLogged()) {
+            log(System.nanoTime() - ctx.startNanos());
+        }
+    }
+
+    private void log(long durationNanos) {
+        AccessLogEntry e = logEntry;
+        e.reset();
+        e.startTimeMillis(ctx.startMillis());
+        e.method(ctx.method());
+        e.authority(ctx.authority());
+        e.path(ctx.path());
+        e.protocol(ctx.protocol());
+        e.status(ctx.status());
+        e.responseFlags(ctx.flag().code());
+        e.bytesReceived(ctx.bytesReceived());
+        e.bytesSent(ctx.bytesSent());
+        e.durationMicros(durationNanos / 1000);
+        e.upstreamServiceTimeMicros(ctx.upstreamServiceTimeMicros());
+        e.upstreamHost(ctx.upstreamHost());
+        e.upstreamCluster(ctx.clusterName());
+        e.routeName(ctx.routeName());
+        e.requestId(ctx.requestId());
+        e.userAgent(ctx.userAgent());
+        e.forwardedFor(ctx.forwardedFor());
+        e.downstreamRemoteAddress(remoteAddress);
+        e.downstreamLocalAddress(localAddress);
+        e.responseCodeDetails(ctx.detail());
+        listener.log(e);
     }
 
     // ---- forwarding --------------------------------------------------------------------------------------------
@@ -417,15 +499,18 @@ public final class Http1Connection extends Deadline implements Runnable {
                     return localReply(e.flag().status(), e.flag().body() + "\n", !hasBody && head.keepAlive(),
                             head.isHead(), e.flag(), e.getMessage());
                 }
-                Exchange ex = new Exchange(this, up, fwd, route, head, bodyKind, hasBody, attempt == 0);
+                Exchange ex = new Exchange(this, up, fwd, route, head, bodyKind, hasBody, attempt == 0,
+                        cluster.stats());
                 Exchange.Outcome outcome = ex.run();
                 if (outcome == Exchange.Outcome.RETRY && attempt == 0) {
+                    cluster.stats().rqRetry.increment();
                     continue; // a stale keep-alive connection: once more on a fresh one
                 }
                 return outcome == Exchange.Outcome.KEEP_ALIVE;
             }
         } finally {
             host.requestFinished();
+            host.outcome(ctx.flag() != ResponseFlag.NONE || ctx.status() >= 500 || ctx.status() == 0);
         }
     }
 

@@ -96,6 +96,7 @@ final class RequestBodyPump implements Runnable {
         this.stopping = false;
         this.writeDeadline.target = upstream.channel();
         this.writeDeadline.clearFired();
+        this.copier.resetCount();
         this.thread = Thread.ofVirtual().name("weft-body-pump").start(this);
     }
 
@@ -169,6 +170,11 @@ final class RequestBodyPump implements Runnable {
         } finally {
             handover.unlock();
         }
+    }
+
+    /** Body bytes that reached the upstream; valid after {@link #join()}. */
+    long bytesForwarded() {
+        return copier.count();
     }
 
     boolean isDone() {

@@ -1,11 +1,16 @@
 package dev.weft.core.listener;
 
+import dev.weft.admin.stats.StatsStore;
+import dev.weft.core.accesslog.AccessLogEntry;
+import dev.weft.core.accesslog.AccessLogWriter;
 import dev.weft.core.cluster.Cluster;
 import dev.weft.core.config.ListenerConfig;
 import dev.weft.core.http1.Http1Connection;
 import dev.weft.core.io.Channels;
-import dev.weft.core.proxy.ListenerContext;
+import dev.weft.core.http1.ListenerContext;
 import dev.weft.core.router.Router;
+import dev.weft.core.stats.HttpStats;
+import dev.weft.core.stats.ListenerStats;
 import dev.weft.core.time.Deadlines;
 
 import java.io.IOException;
@@ -14,6 +19,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,12 +44,21 @@ public final class Listener implements ListenerContext, AutoCloseable {
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean draining;
+    private final StatsStore store;
+    private final HttpStats httpStats;
+    private final List<AccessLogWriter> accessLogs;
+    /** Resolved once bound: the name has the real port. */
+    private ListenerStats stats;
 
-    public Listener(ListenerConfig config, Map<String, Cluster> clusters, Deadlines deadlines) {
+    public Listener(ListenerConfig config, Map<String, Cluster> clusters, Deadlines deadlines, StatsStore stats,
+                    List<AccessLogWriter> accessLogs) {
         this.config = config;
-        this.router = new Router(config.virtualHosts());
+        this.router = new Router(config.virtualHosts(), stats);
         this.clusters = clusters;
         this.deadlines = deadlines;
+        this.store = stats;
+        this.httpStats = new HttpStats(stats, config.statPrefix());
+        this.accessLogs = List.copyOf(accessLogs);
     }
 
     /** Binds and starts accepting. */
@@ -60,6 +75,9 @@ public final class Listener implements ListenerContext, AutoCloseable {
             throw new IOException("listener " + config.name() + ": cannot bind " + config.address() + ":"
                     + config.port() + ": " + e.getMessage(), e);
         }
+        InetSocketAddress bound = localAddress();
+        String ip = bound.getAddress().getHostAddress();
+        stats = new ListenerStats(store, (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + "_" + bound.getPort());
         acceptor = Thread.ofVirtual().name("weft-accept-" + config.name()).start(this::acceptLoop);
     }
 
@@ -93,9 +111,12 @@ public final class Listener implements ListenerContext, AutoCloseable {
                 }
                 continue;
             }
+            stats.cxTotal.increment();
             if (connectionCount.incrementAndGet() > config.maxConnections() || draining) {
                 connectionCount.decrementAndGet();
                 rejected.incrementAndGet();
+                stats.cxOverflow.increment();
+                stats.cxDestroy.increment();
                 Channels.closeQuietly(ch);
                 continue;
             }
@@ -104,12 +125,18 @@ public final class Listener implements ListenerContext, AutoCloseable {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 c = new Http1Connection(this, ch, this::closed);
                 connections.add(c);
+                stats.cxActive.increment();
                 Thread.ofVirtual().start(c);
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 // out of (direct) memory for the connection's buffer: refuse this one, keep accepting
                 if (c == null || connections.remove(c)) {
                     connectionCount.decrementAndGet();
                 }
+                if (c != null) {
+                    stats.cxActive.decrement();
+                }
+                stats.cxOverflow.increment();
+                stats.cxDestroy.increment();
                 rejected.incrementAndGet();
                 Channels.closeQuietly(ch);
             }
@@ -119,6 +146,8 @@ public final class Listener implements ListenerContext, AutoCloseable {
     private void closed(Http1Connection c) {
         if (connections.remove(c)) {
             connectionCount.decrementAndGet();
+            stats.cxActive.decrement();
+            stats.cxDestroy.increment();
         }
     }
 
@@ -154,6 +183,23 @@ public final class Listener implements ListenerContext, AutoCloseable {
     @Override
     public boolean draining() {
         return draining;
+    }
+
+    @Override
+    public HttpStats httpStats() {
+        return httpStats;
+    }
+
+    @Override
+    public boolean accessLogged() {
+        return !accessLogs.isEmpty();
+    }
+
+    @Override
+    public void log(AccessLogEntry entry) {
+        for (AccessLogWriter w : accessLogs) {
+            w.log(entry);
+        }
     }
 
     /** Stops accepting; idle connections close now, busy ones after their current response. */

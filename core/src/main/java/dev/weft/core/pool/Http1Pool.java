@@ -3,6 +3,7 @@ package dev.weft.core.pool;
 import dev.weft.core.io.Channels;
 import dev.weft.core.proxy.ResponseFlag;
 import dev.weft.core.proxy.UpstreamException;
+import dev.weft.core.stats.ClusterStats;
 import dev.weft.core.time.Deadlines;
 
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class Http1Pool {
     private final long connectTimeoutNanos;
     private final long idleTimeoutNanos;
     private final Deadlines deadlines;
+    private final ClusterStats stats;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
@@ -50,7 +52,8 @@ public final class Http1Pool {
     private boolean closed;
 
     public Http1Pool(InetSocketAddress address, int maxConnections, int maxPending, long connectTimeoutNanos,
-                     long idleTimeoutNanos, Deadlines deadlines) {
+                     long idleTimeoutNanos, Deadlines deadlines, ClusterStats stats) {
+        this.stats = stats;
         this.address = address;
         this.maxConnections = maxConnections;
         this.maxPending = maxPending;
@@ -109,6 +112,7 @@ public final class Http1Pool {
                         }
                         open--;
                         deadlines.unregister(c);
+                        forget(c);
                     }
                 }
                 if (open < maxConnections) {
@@ -120,15 +124,17 @@ public final class Http1Pool {
                     // make room: a fresh connection replaces the oldest idle one
                     UpstreamConnection oldest = idle.pollFirst();
                     deadlines.unregister(oldest);
-                    all.remove(oldest);
+                    forget(oldest);
                     oldest.close();
                     connectsStarted++;
                     break;
                 }
                 if (pending >= maxPending || waitNanos <= 0) {
+                    stats.rqPendingOverflow.increment();
                     throw new UpstreamException(ResponseFlag.UO, "pool overflow");
                 }
                 pending++;
+                stats.rqPendingActive.increment();
                 try {
                     waitNanos = released.awaitNanos(waitNanos);
                 } catch (InterruptedException e) {
@@ -136,12 +142,21 @@ public final class Http1Pool {
                     throw new UpstreamException(ResponseFlag.UO, "interrupted while waiting for a connection");
                 } finally {
                     pending--;
+                    stats.rqPendingActive.decrement();
                 }
             }
         } finally {
             lock.unlock();
         }
         return connect();
+    }
+
+    /** A connection is gone: counted once, whichever path closed it. */
+    private void forget(UpstreamConnection c) {
+        if (all.remove(c)) {
+            stats.cxActive.decrement();
+            stats.cxDestroy.increment();
+        }
     }
 
     /** The most recently used idle connection, or null. */
@@ -157,7 +172,7 @@ public final class Http1Pool {
     /** Closes a borrowed connection that turned out unusable and frees its slot. */
     private void discard(UpstreamConnection c) {
         deadlines.unregister(c);
-        all.remove(c);
+        forget(c);
         c.close();
         lock.lock();
         try {
@@ -178,11 +193,15 @@ public final class Http1Pool {
             c = new UpstreamConnection(ch, this);
             deadlines.register(c);
             c.arm(connectTimeoutNanos, UpstreamConnection.CONNECT);
+            stats.cxTotal.increment();
+            long start = System.nanoTime();
             ch.connect(address);
             if (!c.disarm()) {
                 throw new IOException("connect timeout");
             }
+            stats.connectMs.recordNanos(System.nanoTime() - start);
             all.add(c);
+            stats.cxActive.increment();
             return c;
         } catch (IOException | RuntimeException e) {
             if (c != null) {
@@ -197,6 +216,10 @@ public final class Http1Pool {
                 lock.unlock();
             }
             boolean timedOut = c != null && c.firedReason() == UpstreamConnection.CONNECT;
+            stats.cxConnectFail.increment();
+            if (timedOut) {
+                stats.cxConnectTimeout.increment();
+            }
             throw new UpstreamException(ResponseFlag.UF,
                     (timedOut ? "connect timeout to " : "connect failed to ") + address + ": " + e.getMessage());
         }
@@ -226,7 +249,7 @@ public final class Http1Pool {
             lock.unlock();
         }
         deadlines.unregister(c);
-        all.remove(c);
+        forget(c);
         c.close();
     }
 
@@ -242,7 +265,7 @@ public final class Http1Pool {
                 idle.pollFirst();
                 open--;
                 deadlines.unregister(c);
-                all.remove(c);
+                forget(c);
                 c.close();
             }
         } finally {
@@ -259,7 +282,7 @@ public final class Http1Pool {
             while ((c = idle.pollFirst()) != null) {
                 open--;
                 deadlines.unregister(c);
-                all.remove(c);
+                forget(c);
                 c.close();
             }
             released.signalAll();

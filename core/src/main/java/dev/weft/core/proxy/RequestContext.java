@@ -14,8 +14,32 @@ public final class RequestContext {
     private ResponseFlag flag = ResponseFlag.NONE;
     private String detail;
     private String requestId;
+    private long startMillis;
+    private String method;
+    private String authority;
+    private String path;
+    private String protocol;
+    private String userAgent;
+    private String forwardedFor;
+    private long bytesReceived;
+    private long bytesSent;
+    private long upstreamStartNanos;
+    private long upstreamHeadNanos;
+    private boolean completed;
 
     public void reset(long now) {
+        startMillis = System.currentTimeMillis();
+        method = null;
+        authority = null;
+        path = null;
+        protocol = null;
+        userAgent = null;
+        forwardedFor = null;
+        bytesReceived = 0;
+        bytesSent = 0;
+        upstreamStartNanos = 0;
+        upstreamHeadNanos = 0;
+        completed = false;
         startNanos = now;
         routeName = null;
         clusterName = null;
@@ -84,6 +108,87 @@ public final class RequestContext {
 
     public String requestId() {
         return requestId;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** The request line and identity fields, for the access log. */
+    public void request(String method, String authority, String path, String protocol, String userAgent,
+                        String forwardedFor) {
+        this.method = method;
+        this.authority = authority;
+        this.path = path;
+        this.protocol = protocol;
+        this.userAgent = userAgent;
+        this.forwardedFor = forwardedFor;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String authority() {
+        return authority;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String protocol() {
+        return protocol;
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+
+    public String forwardedFor() {
+        return forwardedFor;
+    }
+
+    /** Request body bytes forwarded upstream. */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    public void addBytesReceived(long n) {
+        bytesReceived += n;
+    }
+
+    /** Response body bytes sent to the client. */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    public void addBytesSent(long n) {
+        bytesSent += n;
+    }
+
+    /** The request head went upstream (System.nanoTime()). */
+    public void upstreamStarted(long nanos) {
+        upstreamStartNanos = nanos;
+    }
+
+    /** The upstream response head arrived (System.nanoTime()). */
+    public void upstreamHeadArrived(long nanos) {
+        upstreamHeadNanos = nanos;
+    }
+
+    /** Envoy's x-envoy-upstream-service-time: request head sent to response head received, in µs; -1 if none. */
+    public long upstreamServiceTimeMicros() {
+        return upstreamStartNanos == 0 || upstreamHeadNanos == 0 ? -1 : (upstreamHeadNanos - upstreamStartNanos) / 1000;
+    }
+
+    /** True when the whole response went out. */
+    public boolean completed() {
+        return completed;
+    }
+
+    public void completed(boolean v) {
+        completed = v;
     }
 
     public void requestId(String v) {

@@ -1,10 +1,12 @@
 package dev.weft.core.router;
 
+import dev.weft.admin.stats.StatsStore;
 import dev.weft.core.config.HeaderMutations;
 import dev.weft.core.config.RouteAction;
 import dev.weft.core.config.RouteConfig;
 import dev.weft.core.config.RouteMatch;
 import dev.weft.core.config.ValueMatcher;
+import dev.weft.core.stats.RouteStats;
 
 /** A compiled route: its match predicate, its action and the virtual host it belongs to. Immutable. */
 public final class Route {
@@ -14,8 +16,11 @@ public final class Route {
     private final HeaderPlan requestHeaders;
     private final HeaderPlan responseHeaders;
 
-    Route(RouteConfig config, VirtualHost virtualHost) {
+    private final RouteStats stats;
+
+    Route(RouteConfig config, VirtualHost virtualHost, StatsStore store) {
         this.config = config;
+        this.stats = store != null && config.statPrefix() != null ? new RouteStats(store, config.statPrefix()) : null;
         this.virtualHost = virtualHost;
         this.match = config.match();
         HeaderMutations r = config.headers() == null ? HeaderMutations.NONE : config.headers();
@@ -25,6 +30,11 @@ public final class Route {
                 v.requestToRemove(), v.requestToAdd());
         this.responseHeaders = HeaderPlan.merge(r.responseToRemove(), r.responseToAdd(),
                 v.responseToRemove(), v.responseToAdd());
+    }
+
+    /** This route's stats, or null when it names no stat_prefix. */
+    public RouteStats stats() {
+        return stats;
     }
 
     /** Mutations of the request sent upstream (route's, then virtual host's). */

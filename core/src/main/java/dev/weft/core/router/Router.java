@@ -1,5 +1,6 @@
 package dev.weft.core.router;
 
+import dev.weft.admin.stats.StatsStore;
 import dev.weft.core.config.VirtualHostConfig;
 
 import java.util.ArrayList;
@@ -22,8 +23,13 @@ public final class Router {
     private VirtualHost any;
 
     public Router(List<VirtualHostConfig> virtualHosts) {
+        this(virtualHosts, null);
+    }
+
+    /** @param stats where routes that name a stat_prefix register their stats; null for none */
+    public Router(List<VirtualHostConfig> virtualHosts, StatsStore stats) {
         for (VirtualHostConfig c : virtualHosts) {
-            VirtualHost vh = new VirtualHost(c);
+            VirtualHost vh = new VirtualHost(c, stats);
             for (String d : c.domains()) {
                 String domain = d.toLowerCase(Locale.ROOT);
                 if (domain.equals("*")) {

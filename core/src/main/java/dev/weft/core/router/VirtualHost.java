@@ -1,5 +1,6 @@
 package dev.weft.core.router;
 
+import dev.weft.admin.stats.StatsStore;
 import dev.weft.core.config.VirtualHostConfig;
 
 import java.util.List;
@@ -9,9 +10,9 @@ public final class VirtualHost {
     private final VirtualHostConfig config;
     private final List<Route> routes;
 
-    VirtualHost(VirtualHostConfig config) {
+    VirtualHost(VirtualHostConfig config, StatsStore stats) {
         this.config = config;
-        this.routes = config.routes().stream().map(r -> new Route(r, this)).toList();
+        this.routes = config.routes().stream().map(r -> new Route(r, this, stats)).toList();
     }
 
     public VirtualHostConfig config() {

@@ -1,13 +1,26 @@
 package dev.weft.core.server;
 
+import dev.weft.admin.server.AdminServer;
+import dev.weft.admin.stats.Counter;
+import dev.weft.admin.stats.Gauge;
+import dev.weft.admin.stats.StatName;
+import dev.weft.admin.stats.StatsStore;
+import dev.weft.core.accesslog.AccessLogFormat;
+import dev.weft.core.accesslog.AccessLogWriter;
 import dev.weft.core.cluster.Cluster;
+import dev.weft.core.config.AccessLogConfig;
+import dev.weft.core.config.AdminConfig;
 import dev.weft.core.config.ClusterConfig;
 import dev.weft.core.config.ListenerConfig;
 import dev.weft.core.config.WeftConfig;
 import dev.weft.core.listener.Listener;
+import dev.weft.core.stats.ServerStat;
 import dev.weft.core.time.Deadlines;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,31 +28,70 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A running Weft data plane: the clusters and listeners of one config snapshot, and the shared timer. */
+/**
+ * A running Weft data plane: the clusters and listeners of one config snapshot, the shared timer, the stats store,
+ * the access log writers and the admin server.
+ */
 public final class WeftServer implements AutoCloseable {
+    /** Counters and gauges the store can hold; each cluster takes about 20, each listener about 25. */
+    private static final int MAX_COUNTERS = 16_384;
+
     private final WeftConfig config;
     private final Deadlines deadlines = new Deadlines();
+    private final StatsStore stats = new StatsStore(MAX_COUNTERS);
     private final Map<String, Cluster> clusters = new LinkedHashMap<>();
     private final List<Listener> listeners = new ArrayList<>();
+    private final List<AccessLogWriter> accessLogs = new ArrayList<>();
+    private final Counter accessLogDropped;
+    private final Gauge[] serverGauges = new Gauge[ServerStat.values().length];
+    private final long startMillis = System.currentTimeMillis();
+    private AdminServer admin;
+    private volatile boolean draining;
+    private volatile boolean started;
+    private volatile boolean healthcheckFailed;
+    /** What /quitquitquit runs; Main replaces it with its drain-and-exit. */
+    private volatile Runnable onQuit;
 
     private WeftServer(WeftConfig config) {
         this.config = config;
+        this.onQuit = () -> Thread.ofPlatform().name("weft-quit").start(() -> drain(config.drainTimeout()));
+        this.accessLogDropped = stats.counter(StatName.server(ServerStat.ACCESS_LOG_DROPPED.suffix()));
+        for (ServerStat s : ServerStat.values()) {
+            if (s != ServerStat.ACCESS_LOG_DROPPED) {
+                serverGauges[s.ordinal()] = stats.gauge(StatName.server(s.suffix()));
+            }
+        }
     }
 
-    /** Resolves the clusters and binds every listener; on failure nothing stays open. */
+    /** Resolves the clusters and binds every listener and the admin server; on failure nothing stays open. */
     public static WeftServer start(WeftConfig config) throws IOException {
         WeftServer s = new WeftServer(config);
         try {
             for (ClusterConfig c : config.clusters()) {
-                Cluster cluster = new Cluster(c, s.deadlines);
+                Cluster cluster = new Cluster(c, s.deadlines, s.stats);
                 s.clusters.put(c.name(), cluster);
                 cluster.start();
             }
             for (ListenerConfig l : config.listeners()) {
-                Listener listener = new Listener(l, s.clusters, s.deadlines);
+                List<AccessLogWriter> logs = new ArrayList<>();
+                for (AccessLogConfig a : l.accessLogs()) {
+                    AccessLogWriter w = AccessLogWriter.open(a.path(), format(a), a.queueCapacity(),
+                            s.accessLogDropped::add);
+                    s.accessLogs.add(w);
+                    logs.add(w);
+                }
+                Listener listener = new Listener(l, s.clusters, s.deadlines, s.stats, logs);
                 listener.start();
                 s.listeners.add(listener);
             }
+            AdminConfig a = config.admin();
+            if (a != null) {
+                s.admin = AdminServer.start(new AdminServer.Options(a.address(), a.port(), a.bearerToken(),
+                        a.allowedPaths()), s.stats, new AdminBridge(s));
+            }
+            s.deadlines.every(1000, s::refreshServerStats);
+            s.refreshServerStats();
+            s.started = true;
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -47,12 +99,47 @@ public final class WeftServer implements AutoCloseable {
         return s;
     }
 
+    private static AccessLogFormat format(AccessLogConfig a) {
+        if (a.format() == null) {
+            return AccessLogFormat.json();
+        }
+        return AccessLogFormat.parse("envoy".equals(a.format()) ? AccessLogFormat.DEFAULT_FORMAT : a.format());
+    }
+
+    private void refreshServerStats() {
+        set(ServerStat.UPTIME, (System.currentTimeMillis() - startMillis) / 1000);
+        set(ServerStat.LIVE, draining ? 0 : 1);
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        set(ServerStat.MEMORY_ALLOCATED, heap.getUsed());
+        set(ServerStat.MEMORY_HEAP_SIZE, heap.getCommitted());
+        long direct = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if ("direct".equals(pool.getName())) {
+                direct = pool.getMemoryUsed();
+            }
+        }
+        set(ServerStat.MEMORY_DIRECT, direct);
+        set(ServerStat.TOTAL_CONNECTIONS, downstreamConnections());
+    }
+
+    private void set(ServerStat s, long v) {
+        serverGauges[s.ordinal()].set(v);
+    }
+
     public WeftConfig config() {
         return config;
     }
 
+    public StatsStore stats() {
+        return stats;
+    }
+
     public List<Listener> listeners() {
         return List.copyOf(listeners);
+    }
+
+    public List<Cluster> clusters() {
+        return List.copyOf(clusters.values());
     }
 
     /** The bound address of a listener by name. */
@@ -65,8 +152,54 @@ public final class WeftServer implements AutoCloseable {
         throw new IllegalArgumentException("no listener " + listenerName);
     }
 
+    /** The admin server's address, or null when the config has no admin block. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
     public Cluster cluster(String name) {
         return clusters.get(name);
+    }
+
+    int downstreamConnections() {
+        int n = 0;
+        for (Listener l : listeners) {
+            n += l.openConnections();
+        }
+        return n;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    boolean healthcheckFailed() {
+        return healthcheckFailed;
+    }
+
+    void healthcheckFail(boolean fail) {
+        healthcheckFailed = fail;
+    }
+
+    /** Replaces what {@code POST /quitquitquit} does (the CLI drains and exits the process). */
+    public void onQuit(Runnable r) {
+        onQuit = r;
+    }
+
+    void quit() {
+        onQuit.run();
+    }
+
+    /** Stops accepting on every listener; open connections close after their current request. */
+    public void drainListeners() {
+        draining = true;
+        for (Listener l : listeners) {
+            l.startDrain();
+        }
     }
 
     /**
@@ -76,9 +209,7 @@ public final class WeftServer implements AutoCloseable {
      * @return true when every connection finished within the timeout
      */
     public boolean drain(Duration timeout) {
-        for (Listener l : listeners) {
-            l.startDrain();
-        }
+        drainListeners();
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean clean = false;
         while (true) {
@@ -107,12 +238,20 @@ public final class WeftServer implements AutoCloseable {
 
     @Override
     public void close() {
+        draining = true;
         for (Listener l : listeners) {
             l.close();
         }
         for (Cluster c : clusters.values()) {
             c.close();
         }
+        if (admin != null) {
+            admin.close();
+        }
+        for (AccessLogWriter w : accessLogs) {
+            w.close(); // flushes what is queued
+        }
         deadlines.close();
+        stats.close();
     }
 }

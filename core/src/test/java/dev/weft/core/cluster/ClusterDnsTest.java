@@ -54,7 +54,7 @@ class ClusterDnsTest {
         ClusterConfig config = new ClusterConfig("dns", ClusterConfig.DiscoveryType.STRICT_DNS,
                 ClusterConfig.LbPolicy.ROUND_ROBIN, Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(endpoints),
                 4, 4, Duration.ofSeconds(60));
-        cluster = new Cluster(config, deadlines);
+        cluster = new Cluster(config, deadlines, new dev.weft.admin.stats.StatsStore(256));
         return cluster;
     }
 

@@ -25,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class Http1PoolTest {
     private final Deadlines deadlines = new Deadlines();
+    private final dev.weft.admin.stats.StatsStore stats = new dev.weft.admin.stats.StatsStore(256);
+    private final dev.weft.core.stats.ClusterStats clusterStats = new dev.weft.core.stats.ClusterStats(stats, "test");
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
@@ -37,6 +39,7 @@ class Http1PoolTest {
             s.close();
         }
         deadlines.close();
+        stats.close();
     }
 
     /** A real listening socket that accepts and holds connections. */
@@ -57,7 +60,7 @@ class Http1PoolTest {
 
     private Http1Pool pool(InetSocketAddress a, int max, int pending, long connectMillis, long idleMillis) {
         return new Http1Pool(a, max, pending, TimeUnit.MILLISECONDS.toNanos(connectMillis),
-                TimeUnit.MILLISECONDS.toNanos(idleMillis), deadlines);
+                TimeUnit.MILLISECONDS.toNanos(idleMillis), deadlines, clusterStats);
     }
 
     @Test

@@ -35,7 +35,7 @@ class RouterTest {
 
     private static RouteConfig route(String name, RouteMatch m) {
         return new RouteConfig(name, m, new RouteAction.Forward("c", null, null, Duration.ofSeconds(15)),
-                HeaderMutations.NONE);
+                HeaderMutations.NONE, null);
     }
 
     private static RouteMatch prefix(String p) {

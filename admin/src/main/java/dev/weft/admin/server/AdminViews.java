@@ -1,0 +1,41 @@
+package dev.weft.admin.server;
+
+import java.util.List;
+
+/**
+ * What the admin server may see of, and ask of, the running proxy; {@code core} implements it so that the admin
+ * module never depends on the data plane. Every method may be called from any admin connection's virtual thread
+ * at any time, so implementations read immutable snapshots or thread-safe state.
+ */
+public interface AdminViews {
+
+    /** {@code "LIVE"}, {@code "DRAINING"} or {@code "PRE_INITIALIZING"}, as Envoy's {@code /ready} reports it. */
+    String serverState();
+
+    /** Whether the proxy accepts traffic: listeners bound, first config applied, not draining. */
+    boolean ready();
+
+    /** The active config as JSON, secrets already redacted. */
+    String configDumpJson();
+
+    List<ListenerInfo> listeners();
+
+    List<ClusterInfo> clusters();
+
+    /** Open downstream connections across all listeners. */
+    int downstreamConnections();
+
+    /** Stops accepting on every listener and lets open connections finish. */
+    void drainListeners();
+
+    /** Starts a graceful shutdown and returns at once. */
+    void quit();
+
+    /** Makes the proxy's health check answer fail ({@code true}) or pass again ({@code false}). */
+    void healthcheckFail(boolean fail);
+
+    boolean healthcheckFailed();
+
+    /** The Weft version string. */
+    String version();
+}

@@ -1,0 +1,49 @@
+package dev.weft.admin.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.Test;
+
+/** The hot path (increment, add, set, record) must not allocate: measured per thread with the JDK's MX bean. */
+class AllocationFreeRecordingTest {
+    private static final int WARM_UP_ROUNDS = 20;
+    private static final int OPS = 100_000;
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @Test
+    void recordingAllocatesNothing() {
+        assertTrue(THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled());
+        try (StatsStore store = new StatsStore(8)) {
+            Counter counter = store.counter(StatName.cluster("a", "upstream_rq_total"));
+            Gauge gauge = store.gauge(StatName.cluster("a", "upstream_rq_active"));
+            LatencyHistogram histogram = store.histogram(StatName.cluster("a", "upstream_rq_time"));
+            for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                record(counter, gauge, histogram);
+            }
+            long threadId = Thread.currentThread().threadId();
+            THREADS.getThreadAllocatedBytes(threadId); // the first call may initialise something
+            long before = THREADS.getThreadAllocatedBytes(threadId);
+            record(counter, gauge, histogram);
+            long after = THREADS.getThreadAllocatedBytes(threadId);
+            assertEquals(0, after - before, "bytes allocated by " + OPS + " increments/adds/sets/records");
+            assertEquals((WARM_UP_ROUNDS + 1L) * OPS * 2, counter.get());
+        }
+    }
+
+    private static void record(Counter counter, Gauge gauge, LatencyHistogram histogram) {
+        for (int i = 0; i < OPS; i++) {
+            counter.increment();
+            counter.add(1);
+            gauge.increment();
+            gauge.add(-1);
+            gauge.set(i);
+            histogram.recordMicros(50 + (i % 5_000) * 37L); // 50 us .. 185 ms
+            histogram.recordNanos(1_234_567);
+        }
+    }
+}

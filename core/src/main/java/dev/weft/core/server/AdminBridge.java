@@ -1,0 +1,95 @@
+package dev.weft.core.server;
+
+import dev.weft.admin.server.AdminViews;
+import dev.weft.admin.server.ClusterInfo;
+import dev.weft.admin.server.EndpointInfo;
+import dev.weft.admin.server.ListenerInfo;
+import dev.weft.core.cluster.Cluster;
+import dev.weft.core.cluster.Host;
+import dev.weft.core.listener.Listener;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the admin server sees of the running proxy: read from thread-safe state, never blocking the data plane. */
+final class AdminBridge implements AdminViews {
+    private final WeftServer server;
+
+    AdminBridge(WeftServer server) {
+        this.server = server;
+    }
+
+    @Override
+    public String serverState() {
+        if (!server.started()) {
+            return "PRE_INITIALIZING";
+        }
+        return server.draining() ? "DRAINING" : "LIVE";
+    }
+
+    @Override
+    public boolean ready() {
+        return server.started() && !server.draining();
+    }
+
+    @Override
+    public String configDumpJson() {
+        return ConfigJson.of(server.config());
+    }
+
+    @Override
+    public List<ListenerInfo> listeners() {
+        List<ListenerInfo> out = new ArrayList<>();
+        for (Listener l : server.listeners()) {
+            InetSocketAddress a = l.localAddress();
+            out.add(new ListenerInfo(l.config().name(), a.getAddress().getHostAddress(), a.getPort(),
+                    l.openConnections()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<ClusterInfo> clusters() {
+        List<ClusterInfo> out = new ArrayList<>();
+        for (Cluster c : server.clusters()) {
+            List<EndpointInfo> endpoints = new ArrayList<>();
+            for (Host h : c.hosts()) {
+                endpoints.add(new EndpointInfo(h.toString(), true, h.activeRequests(), h.pool().openConnections(),
+                        h.pool().idleConnections(), h.successes(), h.errors()));
+            }
+            out.add(new ClusterInfo(c.name(), endpoints));
+        }
+        return out;
+    }
+
+    @Override
+    public int downstreamConnections() {
+        return server.downstreamConnections();
+    }
+
+    @Override
+    public void drainListeners() {
+        server.drainListeners();
+    }
+
+    @Override
+    public void quit() {
+        server.quit();
+    }
+
+    @Override
+    public void healthcheckFail(boolean fail) {
+        server.healthcheckFail(fail);
+    }
+
+    @Override
+    public boolean healthcheckFailed() {
+        return server.healthcheckFailed();
+    }
+
+    @Override
+    public String version() {
+        return WeftVersion.get();
+    }
+}
