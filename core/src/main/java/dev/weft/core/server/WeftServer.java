@@ -33,12 +33,13 @@ import java.util.Map;
  * the access log writers and the admin server.
  */
 public final class WeftServer implements AutoCloseable {
-    /** Counters and gauges the store can hold; each cluster takes about 20, each listener about 25. */
-    private static final int MAX_COUNTERS = 16_384;
+    /** Counters and gauges per scope, rounded up: a cluster declares 17, a listener 4 + 11 + one per flag (12). */
+    private static final int COUNTERS_PER_SCOPE = 32;
 
     private final WeftConfig config;
     private final Deadlines deadlines = new Deadlines();
-    private final StatsStore stats = new StatsStore(MAX_COUNTERS);
+    /** Sized from the config: each counter costs 640 bytes of direct memory (agrona's metadata and value slots). */
+    private final StatsStore stats;
     private final Map<String, Cluster> clusters = new LinkedHashMap<>();
     private final List<Listener> listeners = new ArrayList<>();
     private final List<AccessLogWriter> accessLogs = new ArrayList<>();
@@ -54,6 +55,14 @@ public final class WeftServer implements AutoCloseable {
 
     private WeftServer(WeftConfig config) {
         this.config = config;
+        int routes = 0;
+        for (ListenerConfig l : config.listeners()) {
+            for (var vh : l.virtualHosts()) {
+                routes += vh.routes().size();
+            }
+        }
+        this.stats = new StatsStore(COUNTERS_PER_SCOPE * (2 + config.listeners().size() * 2
+                + config.clusters().size()) + 2 * routes);
         this.onQuit = () -> Thread.ofPlatform().name("weft-quit").start(() -> drain(config.drainTimeout()));
         this.accessLogDropped = stats.counter(StatName.server(ServerStat.ACCESS_LOG_DROPPED.suffix()));
         for (ServerStat s : ServerStat.values()) {
