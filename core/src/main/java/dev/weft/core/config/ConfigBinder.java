@@ -46,7 +46,8 @@ final class ConfigBinder {
         }
         YamlMap m = reader.map(root, "", "drain_timeout", "admin", "listeners", "clusters");
         Duration drainTimeout = m.duration("drain_timeout", ConfigDefaults.DRAIN_TIMEOUT);
-        AdminConfig admin = m.has("admin") ? admin(m.map("admin", ADMIN_FIELDS)) : null;
+        YamlMap adminMap = m.has("admin") ? m.map("admin", ADMIN_FIELDS) : null;
+        AdminConfig admin = m.has("admin") ? admin(adminMap) : null;
         // Clusters first, so routes can be checked against them; Problems restores document order.
         List<ClusterConfig> clusters = new ArrayList<>();
         Map<String, String> clusterNames = new HashMap<>();
@@ -62,6 +63,15 @@ final class ConfigBinder {
         for (int i = 0; i < listenerNodes.size(); i++) {
             add(listeners, listener(listenerNodes.get(i), NodeReader.item(m.path("listeners"), i), listenerNames,
                     bindings, routes));
+        }
+        if (admin != null && admin.address() != null && admin.port() != 0 && adminMap != null) {
+            // the admin server is never on a data listener
+            String binding = (admin.address().contains(":") ? "[" + admin.address() + "]" : admin.address()) + ":"
+                    + admin.port();
+            String first = bindings.get(binding.toLowerCase(Locale.ROOT));
+            if (first != null) {
+                adminMap.problem("port", binding + " is already used by " + first);
+            }
         }
         return new WeftConfig(listeners, clusters, drainTimeout, admin);
     }

@@ -77,6 +77,12 @@ class ConfigObservabilityTest {
     }
 
     @Test
+    void adminCannotShareADataListenersAddress() {
+        List<String> p = problems("admin: {port: 10000}\n" + withListenerExtra(""));
+        assertEquals(List.of("admin.port: 127.0.0.1:10000 is already used by listeners[0]"), p);
+    }
+
+    @Test
     void accessLogsAreReadWithDefaults() {
         ListenerConfig l = parse(withListenerExtra("""
                     access_log:
