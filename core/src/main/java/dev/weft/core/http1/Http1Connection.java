@@ -81,6 +81,9 @@ public final class Http1Connection extends Deadline implements Runnable {
     private final String localAddress;
     /** The route of the request in flight, or null. Owner thread only. */
     private Route route;
+    /** When the first byte of the request being read arrived. Owner thread only. */
+    private long firstByteNanos;
+    private long firstByteMillis;
     private final long idleNanos;
     private final long headersNanos;
 
@@ -279,6 +282,8 @@ public final class Http1Connection extends Deadline implements Runnable {
                 if (buf.hasRemaining()) {
                     if (!started) {
                         started = true;
+                        firstByteNanos = System.nanoTime();
+                        firstByteMillis = System.currentTimeMillis();
                         state = ACTIVE;
                         arm(headersNanos, HEADERS);
                     }
@@ -293,7 +298,7 @@ public final class Http1Connection extends Deadline implements Runnable {
                 if (n < 0) {
                     disarm();
                     if (started && firedReason() == HEADERS) {
-                        ctx.reset(System.nanoTime());
+                        ctx.reset(firstByteNanos, firstByteMillis); // the request began with its first byte
                         localReply(408, "request timeout\n", false, false, ResponseFlag.NONE, "request_headers_timeout");
                         listener.httpStats().headTimeout();
                         logIncomplete();
@@ -303,7 +308,7 @@ public final class Http1Connection extends Deadline implements Runnable {
             }
         } catch (Http1Exception e) {
             disarm();
-            ctx.reset(System.nanoTime());
+            ctx.reset(firstByteNanos, firstByteMillis);
             ctx.flag(ResponseFlag.DPE);
             String detail = e.violation().detail();
             localReply(e.violation().status(), "bad request: " + detail + "\n", false, false, ResponseFlag.DPE, detail);

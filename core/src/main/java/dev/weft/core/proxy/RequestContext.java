@@ -28,7 +28,12 @@ public final class RequestContext {
     private boolean completed;
 
     public void reset(long now) {
-        startMillis = System.currentTimeMillis();
+        reset(now, System.currentTimeMillis());
+    }
+
+    /** Resets for a request that began at {@code nanos} (System.nanoTime()) / {@code millis} (epoch). */
+    public void reset(long nanos, long millis) {
+        startMillis = millis;
         method = null;
         authority = null;
         path = null;
@@ -40,7 +45,7 @@ public final class RequestContext {
         upstreamStartNanos = 0;
         upstreamHeadNanos = 0;
         completed = false;
-        startNanos = now;
+        startNanos = nanos;
         routeName = null;
         clusterName = null;
         upstreamHost = null;

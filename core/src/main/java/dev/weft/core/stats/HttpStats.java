@@ -92,6 +92,7 @@ public final class HttpStats {
 
     /** The request head did not arrive in time: 408 without a request. */
     public void headTimeout() {
+        rqTotal.increment();
         rqTimeout.increment();
         rqByClass[4].increment();
     }
