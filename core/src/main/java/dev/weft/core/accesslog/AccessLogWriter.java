@@ -235,9 +235,13 @@ public final class AccessLogWriter implements AutoCloseable {
         return true;
     }
 
+    /** How long close() waits for the queued lines to be written. */
+    static final long CLOSE_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
     /**
      * Writes everything already queued, flushes, closes a file sink (not stdout or stderr) and stops the writer
-     * thread. Idempotent; later {@link #log} calls drop.
+     * thread, waiting at most {@link #CLOSE_TIMEOUT_NANOS} for a stalled output. Idempotent; later {@link #log}
+     * calls drop.
      */
     @Override
     public void close() {
@@ -247,10 +251,18 @@ public final class AccessLogWriter implements AutoCloseable {
         closing = true;
         LockSupport.unpark(writer);
         boolean interrupted = false;
-        while (true) {
-            try {
-                writer.join();
+        long deadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
+        while (writer.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                // the output is stalled (a full pipe, a hung disk): shutdown must not hang on it; the writer is a
+                // daemon thread and what it still holds is lost
+                System.getLogger("weft.accesslog").log(System.Logger.Level.WARNING,
+                        "access log {0}: output stalled, {1} queued line(s) not written", name, queue.size());
                 break;
+            }
+            try {
+                writer.join(Math.max(1, left / 1_000_000L));
             } catch (InterruptedException e) {
                 interrupted = true; // finish closing first: the queued lines must reach the sink
             }

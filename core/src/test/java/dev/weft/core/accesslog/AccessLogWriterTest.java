@@ -217,6 +217,19 @@ class AccessLogWriterTest {
     }
 
     @Test
+    void closeGivesUpOnAStalledOutputInsteadOfHangingShutdown() throws Exception {
+        BlockingSink sink = new BlockingSink(); // never released: a pipe nobody reads
+        AccessLogWriter log = AccessLogWriter.start("stalled", sink, true, ID_ONLY, 64, n -> {});
+        log.log(entry("first"));
+        assertTrue(sink.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        log.log(entry("queued"));
+        Thread closer = Thread.ofPlatform().start(log::close);
+        closer.join(TimeUnit.NANOSECONDS.toMillis(AccessLogWriter.CLOSE_TIMEOUT_NANOS) + 5_000);
+        assertFalse(closer.isAlive(), "close() returned after its timeout");
+        sink.release.countDown();
+    }
+
+    @Test
     void logAfterCloseIsDroppedAndCounted() throws IOException {
         AtomicLong counted = new AtomicLong();
         AccessLogWriter log = AccessLogWriter.open(dir.resolve("closed.log").toString(), ID_ONLY, 16,
