@@ -26,25 +26,37 @@ public final class ClusterStats {
     public final LatencyHistogram connectMs;
 
     public ClusterStats(StatsStore store, String cluster) {
-        cxTotal = store.counter(name(cluster, ClusterStat.UPSTREAM_CX_TOTAL), ClusterStat.UPSTREAM_CX_TOTAL.help());
-        cxActive = store.gauge(name(cluster, ClusterStat.UPSTREAM_CX_ACTIVE), ClusterStat.UPSTREAM_CX_ACTIVE.help());
-        cxConnectFail = store.counter(name(cluster, ClusterStat.UPSTREAM_CX_CONNECT_FAIL), ClusterStat.UPSTREAM_CX_CONNECT_FAIL.help());
-        cxConnectTimeout = store.counter(name(cluster, ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT), ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT.help());
-        cxDestroy = store.counter(name(cluster, ClusterStat.UPSTREAM_CX_DESTROY), ClusterStat.UPSTREAM_CX_DESTROY.help());
-        rqTotal = store.counter(name(cluster, ClusterStat.UPSTREAM_RQ_TOTAL), ClusterStat.UPSTREAM_RQ_TOTAL.help());
-        rqActive = store.gauge(name(cluster, ClusterStat.UPSTREAM_RQ_ACTIVE), ClusterStat.UPSTREAM_RQ_ACTIVE.help());
-        rqPendingActive = store.gauge(name(cluster, ClusterStat.UPSTREAM_RQ_PENDING_ACTIVE), ClusterStat.UPSTREAM_RQ_PENDING_ACTIVE.help());
-        rqPendingOverflow = store.counter(name(cluster, ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW), ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW.help());
-        rqTimeout = store.counter(name(cluster, ClusterStat.UPSTREAM_RQ_TIMEOUT), ClusterStat.UPSTREAM_RQ_TIMEOUT.help());
-        rqRetry = store.counter(name(cluster, ClusterStat.UPSTREAM_RQ_RETRY), ClusterStat.UPSTREAM_RQ_RETRY.help());
-        rqByClass[2] = store.counter(name(cluster, ClusterStat.UPSTREAM_RQ_2XX), ClusterStat.UPSTREAM_RQ_2XX.help());
-        rqByClass[3] = store.counter(name(cluster, ClusterStat.UPSTREAM_RQ_3XX), ClusterStat.UPSTREAM_RQ_3XX.help());
-        rqByClass[4] = store.counter(name(cluster, ClusterStat.UPSTREAM_RQ_4XX), ClusterStat.UPSTREAM_RQ_4XX.help());
-        rqByClass[5] = store.counter(name(cluster, ClusterStat.UPSTREAM_RQ_5XX), ClusterStat.UPSTREAM_RQ_5XX.help());
-        membershipTotal = store.gauge(name(cluster, ClusterStat.MEMBERSHIP_TOTAL), ClusterStat.MEMBERSHIP_TOTAL.help());
-        membershipHealthy = store.gauge(name(cluster, ClusterStat.MEMBERSHIP_HEALTHY), ClusterStat.MEMBERSHIP_HEALTHY.help());
-        rqTime = store.histogram(name(cluster, ClusterStat.UPSTREAM_RQ_TIME), ClusterStat.UPSTREAM_RQ_TIME.help());
-        connectMs = store.histogram(name(cluster, ClusterStat.UPSTREAM_CX_CONNECT_MS), ClusterStat.UPSTREAM_CX_CONNECT_MS.help());
+        cxTotal = counter(store, cluster, ClusterStat.UPSTREAM_CX_TOTAL);
+        cxActive = gauge(store, cluster, ClusterStat.UPSTREAM_CX_ACTIVE);
+        cxConnectFail = counter(store, cluster, ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
+        cxConnectTimeout = counter(store, cluster, ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT);
+        cxDestroy = counter(store, cluster, ClusterStat.UPSTREAM_CX_DESTROY);
+        rqTotal = counter(store, cluster, ClusterStat.UPSTREAM_RQ_TOTAL);
+        rqActive = gauge(store, cluster, ClusterStat.UPSTREAM_RQ_ACTIVE);
+        rqPendingActive = gauge(store, cluster, ClusterStat.UPSTREAM_RQ_PENDING_ACTIVE);
+        rqPendingOverflow = counter(store, cluster, ClusterStat.UPSTREAM_RQ_PENDING_OVERFLOW);
+        rqTimeout = counter(store, cluster, ClusterStat.UPSTREAM_RQ_TIMEOUT);
+        rqRetry = counter(store, cluster, ClusterStat.UPSTREAM_RQ_RETRY);
+        rqByClass[2] = counter(store, cluster, ClusterStat.UPSTREAM_RQ_2XX);
+        rqByClass[3] = counter(store, cluster, ClusterStat.UPSTREAM_RQ_3XX);
+        rqByClass[4] = counter(store, cluster, ClusterStat.UPSTREAM_RQ_4XX);
+        rqByClass[5] = counter(store, cluster, ClusterStat.UPSTREAM_RQ_5XX);
+        membershipTotal = gauge(store, cluster, ClusterStat.MEMBERSHIP_TOTAL);
+        membershipHealthy = gauge(store, cluster, ClusterStat.MEMBERSHIP_HEALTHY);
+        rqTime = histogram(store, cluster, ClusterStat.UPSTREAM_RQ_TIME);
+        connectMs = histogram(store, cluster, ClusterStat.UPSTREAM_CX_CONNECT_MS);
+    }
+
+    private static Counter counter(StatsStore store, String cluster, ClusterStat s) {
+        return store.counter(name(cluster, s), s.help());
+    }
+
+    private static Gauge gauge(StatsStore store, String cluster, ClusterStat s) {
+        return store.gauge(name(cluster, s), s.help());
+    }
+
+    private static LatencyHistogram histogram(StatsStore store, String cluster, ClusterStat s) {
+        return store.histogram(name(cluster, s), s.help());
     }
 
     private static StatName name(String cluster, ClusterStat s) {

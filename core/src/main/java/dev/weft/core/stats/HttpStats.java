@@ -23,23 +23,35 @@ public final class HttpStats {
     private final Counter[] flags = new Counter[ResponseFlag.values().length];
 
     public HttpStats(StatsStore store, String prefix) {
-        rqTotal = store.counter(name(prefix, HttpStat.DOWNSTREAM_RQ_TOTAL), HttpStat.DOWNSTREAM_RQ_TOTAL.help());
-        rqActive = store.gauge(name(prefix, HttpStat.DOWNSTREAM_RQ_ACTIVE), HttpStat.DOWNSTREAM_RQ_ACTIVE.help());
-        rqCompleted = store.counter(name(prefix, HttpStat.DOWNSTREAM_RQ_COMPLETED), HttpStat.DOWNSTREAM_RQ_COMPLETED.help());
-        rqByClass[1] = store.counter(name(prefix, HttpStat.DOWNSTREAM_RQ_1XX), HttpStat.DOWNSTREAM_RQ_1XX.help());
-        rqByClass[2] = store.counter(name(prefix, HttpStat.DOWNSTREAM_RQ_2XX), HttpStat.DOWNSTREAM_RQ_2XX.help());
-        rqByClass[3] = store.counter(name(prefix, HttpStat.DOWNSTREAM_RQ_3XX), HttpStat.DOWNSTREAM_RQ_3XX.help());
-        rqByClass[4] = store.counter(name(prefix, HttpStat.DOWNSTREAM_RQ_4XX), HttpStat.DOWNSTREAM_RQ_4XX.help());
-        rqByClass[5] = store.counter(name(prefix, HttpStat.DOWNSTREAM_RQ_5XX), HttpStat.DOWNSTREAM_RQ_5XX.help());
-        rqTimeout = store.counter(name(prefix, HttpStat.DOWNSTREAM_RQ_TIMEOUT), HttpStat.DOWNSTREAM_RQ_TIMEOUT.help());
-        protocolError = store.counter(name(prefix, HttpStat.DOWNSTREAM_CX_PROTOCOL_ERROR), HttpStat.DOWNSTREAM_CX_PROTOCOL_ERROR.help());
-        destroyRemoteActive = store.counter(name(prefix, HttpStat.DOWNSTREAM_CX_DESTROY_REMOTE_ACTIVE_RQ), HttpStat.DOWNSTREAM_CX_DESTROY_REMOTE_ACTIVE_RQ.help());
-        rqTime = store.histogram(name(prefix, HttpStat.DOWNSTREAM_RQ_TIME), HttpStat.DOWNSTREAM_RQ_TIME.help());
+        rqTotal = counter(store, prefix, HttpStat.DOWNSTREAM_RQ_TOTAL);
+        rqActive = gauge(store, prefix, HttpStat.DOWNSTREAM_RQ_ACTIVE);
+        rqCompleted = counter(store, prefix, HttpStat.DOWNSTREAM_RQ_COMPLETED);
+        rqByClass[1] = counter(store, prefix, HttpStat.DOWNSTREAM_RQ_1XX);
+        rqByClass[2] = counter(store, prefix, HttpStat.DOWNSTREAM_RQ_2XX);
+        rqByClass[3] = counter(store, prefix, HttpStat.DOWNSTREAM_RQ_3XX);
+        rqByClass[4] = counter(store, prefix, HttpStat.DOWNSTREAM_RQ_4XX);
+        rqByClass[5] = counter(store, prefix, HttpStat.DOWNSTREAM_RQ_5XX);
+        rqTimeout = counter(store, prefix, HttpStat.DOWNSTREAM_RQ_TIMEOUT);
+        protocolError = counter(store, prefix, HttpStat.DOWNSTREAM_CX_PROTOCOL_ERROR);
+        destroyRemoteActive = counter(store, prefix, HttpStat.DOWNSTREAM_CX_DESTROY_REMOTE_ACTIVE_RQ);
+        rqTime = histogram(store, prefix, HttpStat.DOWNSTREAM_RQ_TIME);
         for (ResponseFlag f : ResponseFlag.values()) {
             if (f != ResponseFlag.NONE) {
                 flags[f.ordinal()] = store.counter(StatName.responseFlag(prefix, f.code()));
             }
         }
+    }
+
+    private static Counter counter(StatsStore store, String prefix, HttpStat s) {
+        return store.counter(name(prefix, s), s.help());
+    }
+
+    private static Gauge gauge(StatsStore store, String prefix, HttpStat s) {
+        return store.gauge(name(prefix, s), s.help());
+    }
+
+    private static LatencyHistogram histogram(StatsStore store, String prefix, HttpStat s) {
+        return store.histogram(name(prefix, s), s.help());
     }
 
     private static StatName name(String prefix, HttpStat s) {

@@ -14,10 +14,18 @@ public final class ListenerStats {
 
     /** @param address the bound address as Envoy names it, {@code 127.0.0.1_10000} */
     public ListenerStats(StatsStore store, String address) {
-        cxTotal = store.counter(name(address, ListenerStat.DOWNSTREAM_CX_TOTAL), ListenerStat.DOWNSTREAM_CX_TOTAL.help());
-        cxActive = store.gauge(name(address, ListenerStat.DOWNSTREAM_CX_ACTIVE), ListenerStat.DOWNSTREAM_CX_ACTIVE.help());
-        cxDestroy = store.counter(name(address, ListenerStat.DOWNSTREAM_CX_DESTROY), ListenerStat.DOWNSTREAM_CX_DESTROY.help());
-        cxOverflow = store.counter(name(address, ListenerStat.DOWNSTREAM_CX_OVERFLOW), ListenerStat.DOWNSTREAM_CX_OVERFLOW.help());
+        cxTotal = counter(store, address, ListenerStat.DOWNSTREAM_CX_TOTAL);
+        cxActive = gauge(store, address, ListenerStat.DOWNSTREAM_CX_ACTIVE);
+        cxDestroy = counter(store, address, ListenerStat.DOWNSTREAM_CX_DESTROY);
+        cxOverflow = counter(store, address, ListenerStat.DOWNSTREAM_CX_OVERFLOW);
+    }
+
+    private static Counter counter(StatsStore store, String address, ListenerStat s) {
+        return store.counter(name(address, s), s.help());
+    }
+
+    private static Gauge gauge(StatsStore store, String address, ListenerStat s) {
+        return store.gauge(name(address, s), s.help());
     }
 
     private static StatName name(String address, ListenerStat s) {
