@@ -10,7 +10,7 @@ import dev.weft.core.time.Deadline;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import dev.weft.core.io.Transport;
 import java.util.Locale;
 import java.util.Set;
 
@@ -110,7 +110,7 @@ final class BodyCopier {
         }
     }
 
-    private void write(SocketChannel out, ByteBuffer b) throws SinkException {
+    private void write(Transport out, ByteBuffer b) throws SinkException {
         writeDeadline.arm(writeIdleNanos, writeReason);
         try {
             Channels.writeFully(out, b);
@@ -121,7 +121,7 @@ final class BodyCopier {
         }
     }
 
-    private void write(SocketChannel out, ByteBuffer[] bs) throws SinkException {
+    private void write(Transport out, ByteBuffer[] bs) throws SinkException {
         writeDeadline.arm(writeIdleNanos, writeReason);
         try {
             Channels.writeFully(out, bs);
@@ -133,7 +133,7 @@ final class BodyCopier {
     }
 
     /** Writes one chunk: header, the next {@code n} bytes of {@code data}, CRLF, in one gathering write. */
-    private void writeChunk(SocketChannel out, ByteBuffer data) throws SinkException {
+    private void writeChunk(Transport out, ByteBuffer data) throws SinkException {
         chunkHead.clear();
         HeadWriter.writeChunkHeader(chunkHead, data.remaining());
         chunkHead.flip();
@@ -150,7 +150,7 @@ final class BodyCopier {
     }
 
     /** Copies exactly {@code length} bytes. */
-    void copyFixed(ChannelInput in, long length, SocketChannel out) throws IOException {
+    void copyFixed(ChannelInput in, long length, Transport out) throws IOException {
         ByteBuffer buf = in.buffer();
         long left = length;
         while (left > 0) {
@@ -174,7 +174,7 @@ final class BodyCopier {
      * Copies a chunked body: re-encoded as chunked with its (allowed) trailers when {@code reencode}, else only the
      * payload (for an HTTP/1.0 peer, which then reads until close).
      */
-    void copyChunked(ChannelInput in, ChunkedDecoder decoder, SocketChannel out, boolean reencode)
+    void copyChunked(ChannelInput in, ChunkedDecoder decoder, Transport out, boolean reencode)
             throws IOException, Http1Exception {
         ByteBuffer buf = in.buffer();
         decoder.reset();
@@ -214,7 +214,7 @@ final class BodyCopier {
     }
 
     /** Copies until the source ends; chunk-encodes (and ends with the last chunk) when asked. */
-    void copyUntilClose(ChannelInput in, SocketChannel out, boolean chunkEncode) throws IOException {
+    void copyUntilClose(ChannelInput in, Transport out, boolean chunkEncode) throws IOException {
         ByteBuffer buf = in.buffer();
         while (true) {
             if (buf.hasRemaining()) {

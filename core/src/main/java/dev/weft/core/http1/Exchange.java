@@ -18,7 +18,7 @@ import dev.weft.core.stats.ClusterStats;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import dev.weft.core.io.Transport;
 
 /**
  * One request proxied over one borrowed upstream connection: send the head, pump the body, read the response head,
@@ -106,7 +106,7 @@ final class Exchange {
         // 1. the request head (and, without a body, the response timer)
         try {
             up.arm(conn.idleNanos(), UpstreamConnection.IDLE);
-            Channels.writeFully(up.channel(), conn.upHead().buffer());
+            Channels.writeFully(up.transport(), conn.upHead().buffer());
             up.disarm();
         } catch (IOException e) {
             up.disarm();
@@ -213,7 +213,7 @@ final class Exchange {
         ctx.upstreamHeadArrived(System.nanoTime());
         stats.responseStatus(rh.status());
         writeResponseHead(rh, rk, chunkDown, clientKeep, client11, codings);
-        SocketChannel down = conn.channel();
+        Transport down = conn.channel();
         BodyCopier copier = conn.responseCopier();
         copier.resetCount();
         copier

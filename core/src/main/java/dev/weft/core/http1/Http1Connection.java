@@ -14,6 +14,7 @@ import dev.weft.core.config.ListenerConfig;
 import dev.weft.core.config.RouteAction;
 import dev.weft.core.io.ChannelInput;
 import dev.weft.core.io.Channels;
+import dev.weft.core.io.Transport;
 import dev.weft.core.pool.UpstreamConnection;
 import dev.weft.core.proxy.RequestContext;
 import dev.weft.core.proxy.ResponseFlag;
@@ -63,7 +64,7 @@ public final class Http1Connection extends Deadline implements Runnable {
     private final ListenerContext listener;
     private final ListenerConfig config;
     private final HttpOptions options;
-    private final SocketChannel channel;
+    private final Transport channel;
     private final Consumer<Http1Connection> onClose;
     private final String remoteIp;
     private final ChannelInput in;
@@ -92,15 +93,15 @@ public final class Http1Connection extends Deadline implements Runnable {
     /** WAITING between requests, ACTIVE while one is in flight; written by the owner, read by the drain. */
     private volatile int state = WAITING;
 
-    public Http1Connection(ListenerContext listener, SocketChannel channel, Consumer<Http1Connection> onClose) {
+    public Http1Connection(ListenerContext listener, Transport channel, Consumer<Http1Connection> onClose) {
         this.listener = listener;
         this.config = listener.config();
         this.options = config.http();
         this.channel = channel;
         this.onClose = onClose;
-        this.remoteIp = remoteIp(channel);
-        this.remoteAddress = address(channel, true);
-        this.localAddress = address(channel, false);
+        this.remoteIp = remoteIp(channel.socket());
+        this.remoteAddress = address(channel.socket(), true);
+        this.localAddress = address(channel.socket(), false);
         this.in = new ChannelInput(channel);
         Http1Limits limits = new Http1Limits(Http1Limits.DEFAULT_MAX_REQUEST_LINE_BYTES,
                 options.maxRequestHeadersKb() * 1024, options.maxRequestHeadersCount(),
@@ -114,7 +115,7 @@ public final class Http1Connection extends Deadline implements Runnable {
     /** This end's "ip:port", for a redirect of a request that named no host (HTTP/1.0 without Host). */
     private String localHost() {
         try {
-            InetSocketAddress a = (InetSocketAddress) channel.getLocalAddress();
+            InetSocketAddress a = (InetSocketAddress) channel.socket().getLocalAddress();
             String ip = a.getAddress().getHostAddress();
             return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
         } catch (IOException | RuntimeException e) {
@@ -600,7 +601,7 @@ public final class Http1Connection extends Deadline implements Runnable {
 
     // ---- accessors for Exchange and RequestBodyPump (same package) ---------------------------------------------
 
-    SocketChannel channel() {
+    Transport channel() {
         return channel;
     }
 

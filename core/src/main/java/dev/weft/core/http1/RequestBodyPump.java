@@ -11,7 +11,6 @@ import dev.weft.core.time.Deadline;
 import dev.weft.core.time.Deadlines;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -57,7 +56,7 @@ final class RequestBodyPump implements Runnable {
     /** Closes the upstream when a write to it stalls for the idle timeout. */
     private final class WriteDeadline extends Deadline {
         /** The channel being written; set by the pump before arming. */
-        private volatile SocketChannel target;
+        private volatile java.nio.channels.Channel target;
 
         @Override
         protected void onExpired(int reason) {
@@ -104,9 +103,9 @@ final class RequestBodyPump implements Runnable {
     public void run() {
         try {
             if (kind == BodyFraming.Kind.CHUNKED) {
-                copier.copyChunked(in, decoder, upstream.channel(), true);
+                copier.copyChunked(in, decoder, upstream.transport(), true);
             } else {
-                copier.copyFixed(in, length, upstream.channel());
+                copier.copyFixed(in, length, upstream.transport());
             }
             handover.lock();
             try {

@@ -3,7 +3,6 @@ package dev.weft.core.io;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 
 /**
  * The read side of a blocking channel with its buffer, always in read mode (bytes between position and limit are
@@ -13,14 +12,14 @@ public final class ChannelInput {
     /** Bytes read per syscall at most; large enough for a typical head plus a body chunk. */
     public static final int BUFFER_SIZE = 16 * 1024;
 
-    private final SocketChannel channel;
+    private final Transport channel;
     private final ByteBuffer buffer;
 
-    public ChannelInput(SocketChannel channel) {
+    public ChannelInput(Transport channel) {
         this(channel, ByteBuffer.allocateDirect(BUFFER_SIZE));
     }
 
-    public ChannelInput(SocketChannel channel, ByteBuffer buffer) {
+    public ChannelInput(Transport channel, ByteBuffer buffer) {
         this.channel = channel;
         this.buffer = buffer;
         buffer.clear().flip();
@@ -30,7 +29,7 @@ public final class ChannelInput {
         return buffer;
     }
 
-    public SocketChannel channel() {
+    public Transport channel() {
         return channel;
     }
 

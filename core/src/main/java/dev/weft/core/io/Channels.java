@@ -2,20 +2,19 @@ package dev.weft.core.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 
 /** Blocking writes that always write everything. */
 public final class Channels {
     private Channels() {
     }
 
-    public static void writeFully(SocketChannel ch, ByteBuffer b) throws IOException {
+    public static void writeFully(java.nio.channels.WritableByteChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
         }
     }
 
-    public static void writeFully(SocketChannel ch, ByteBuffer[] bs) throws IOException {
+    public static void writeFully(java.nio.channels.GatheringByteChannel ch, ByteBuffer[] bs) throws IOException {
         long left = 0;
         for (ByteBuffer b : bs) {
             left += b.remaining();

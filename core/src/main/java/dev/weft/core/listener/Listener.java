@@ -7,6 +7,7 @@ import dev.weft.core.cluster.Cluster;
 import dev.weft.core.config.ListenerConfig;
 import dev.weft.core.http1.Http1Connection;
 import dev.weft.core.io.Channels;
+import dev.weft.core.io.Transport;
 import dev.weft.core.http1.ListenerContext;
 import dev.weft.core.router.Router;
 import dev.weft.core.stats.HttpStats;
@@ -123,7 +124,7 @@ public final class Listener implements ListenerContext, AutoCloseable {
             Http1Connection c = null;
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                c = new Http1Connection(this, ch, this::closed);
+                c = new Http1Connection(this, Transport.plain(ch), this::closed);
                 connections.add(c);
                 stats.cxActive.increment();
                 Thread.ofVirtual().start(c);

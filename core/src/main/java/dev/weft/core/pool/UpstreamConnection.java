@@ -5,6 +5,7 @@ import dev.weft.codec.http1.Http1Limits;
 import dev.weft.codec.http1.ResponseHeadParser;
 import dev.weft.core.io.ChannelInput;
 import dev.weft.core.io.Channels;
+import dev.weft.core.io.Transport;
 import dev.weft.core.time.Deadline;
 
 import java.nio.channels.SocketChannel;
@@ -20,6 +21,7 @@ public final class UpstreamConnection extends Deadline {
     public static final int IDLE = 3;
 
     private final SocketChannel channel;
+    private final Transport transport;
     private final Http1Pool pool;
     private final ChannelInput input;
     private final ResponseHeadParser headParser = new ResponseHeadParser(Http1Limits.DEFAULTS);
@@ -31,12 +33,19 @@ public final class UpstreamConnection extends Deadline {
 
     UpstreamConnection(SocketChannel channel, Http1Pool pool) {
         this.channel = channel;
+        this.transport = Transport.plain(channel);
         this.pool = pool;
-        this.input = new ChannelInput(channel);
+        this.input = new ChannelInput(transport);
     }
 
+    /** The TCP connection (addresses, options, a hard close). */
     public SocketChannel channel() {
         return channel;
+    }
+
+    /** The byte stream requests and responses go through. */
+    public Transport transport() {
+        return transport;
     }
 
     public ChannelInput input() {
