@@ -5,6 +5,11 @@ import dev.weft.core.config.EndpointConfig;
 import dev.weft.admin.stats.StatsStore;
 import dev.weft.core.pool.Http1Pool;
 import dev.weft.core.stats.ClusterStats;
+import dev.weft.core.tls.SslStats;
+import dev.weft.core.tls.TlsContexts;
+import dev.weft.tls.context.ClientTlsContext;
+
+import java.io.IOException;
 import dev.weft.core.time.Deadlines;
 
 import java.net.InetAddress;
@@ -29,6 +34,9 @@ public final class Cluster implements AutoCloseable {
     private final LoadBalancer balancer;
     private final Deadlines deadlines;
     private final ClusterStats stats;
+    /** TLS origination for every endpoint, or null. */
+    private final ClientTlsContext tls;
+    private final SslStats sslStats;
     /** Replaced as a whole by the DNS thread; read by request threads. */
     private volatile List<Host> hosts = List.of();
     private volatile boolean closed;
@@ -36,10 +44,22 @@ public final class Cluster implements AutoCloseable {
     /** Each endpoint's last successful resolution; touched only by the refreshing thread. */
     private final Map<EndpointConfig, List<InetSocketAddress>> lastGood = new HashMap<>();
 
-    public Cluster(ClusterConfig config, Deadlines deadlines, StatsStore store) {
+    public Cluster(ClusterConfig config, Deadlines deadlines, StatsStore store) throws IOException {
         this.config = config;
         this.deadlines = deadlines;
         this.stats = new ClusterStats(store, config.name());
+        if (config.tls() != null) {
+            this.sslStats = SslStats.cluster(store, config.name());
+            try {
+                this.tls = TlsContexts.client(config.tls(), config.endpoints().get(0).address(),
+                        sslStats::sanMismatch);
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("cluster " + config.name() + ": tls: " + e.getMessage(), e);
+            }
+        } else {
+            this.sslStats = null;
+            this.tls = null;
+        }
         this.balancer = LoadBalancer.of(config.lbPolicy());
     }
 
@@ -132,7 +152,7 @@ public final class Cluster implements AutoCloseable {
 
     private Http1Pool newPool(InetSocketAddress a) {
         return new Http1Pool(a, config.maxConnectionsPerEndpoint(), config.maxPendingRequests(),
-                config.connectTimeout().toNanos(), config.poolIdleTimeout().toNanos(), deadlines, stats);
+                config.connectTimeout().toNanos(), config.poolIdleTimeout().toNanos(), deadlines, stats, tls, sslStats);
     }
 
     private void expireIdle() {

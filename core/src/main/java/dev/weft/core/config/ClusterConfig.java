@@ -16,6 +16,7 @@ import java.util.List;
  * @param maxPendingRequests        requests that may wait for a pooled connection, per endpoint; beyond it: 503 UO
  *                                  (default 1024)
  * @param poolIdleTimeout           an idle pooled connection is closed after this (default 60s)
+ * @param tls                       TLS origination, or null for plain TCP
  */
 public record ClusterConfig(
         String name,
@@ -26,7 +27,8 @@ public record ClusterConfig(
         List<EndpointConfig> endpoints,
         int maxConnectionsPerEndpoint,
         int maxPendingRequests,
-        Duration poolIdleTimeout) {
+        Duration poolIdleTimeout,
+        TlsConfig.Upstream tls) {
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
     }

@@ -21,7 +21,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 final class ConfigBinder {
     private static final String[] LISTENER_FIELDS = {"name", "address", "port", "reuse_port", "max_connections",
-            "idle_timeout", "request_headers_timeout", "stat_prefix", "http", "virtual_hosts", "access_log"};
+            "idle_timeout", "request_headers_timeout", "stat_prefix", "http", "virtual_hosts", "access_log", "tls"};
     private static final String[] ACCESS_LOG_FIELDS = {"path", "format", "queue_capacity"};
     private static final String[] ADMIN_FIELDS = {"address", "port", "bearer_token", "allowed_paths"};
     private static final String[] VIRTUAL_HOST_FIELDS = {"name", "domains", "routes", "request_headers_to_add",
@@ -30,12 +30,14 @@ final class ConfigBinder {
             "server_header", "xff_append", "generate_request_id"};
     private static final String[] CLUSTER_FIELDS = {"name", "type", "lb_policy", "connect_timeout",
             "dns_refresh_rate", "max_connections_per_endpoint", "max_pending_requests", "pool_idle_timeout",
-            "endpoints"};
+            "endpoints", "tls"};
 
     private final NodeReader reader;
+    private final TlsBinder tls;
 
     ConfigBinder(Problems problems) {
         this.reader = new NodeReader(problems);
+        this.tls = new TlsBinder(reader);
     }
 
     /** The config, or null when the document is not even a mapping; meaningful only if no problem was reported. */
@@ -185,8 +187,9 @@ final class ConfigBinder {
         for (int i = 0; i < logNodes.size(); i++) {
             add(accessLogs, accessLog(logNodes.get(i), NodeReader.item(m.path("access_log"), i)));
         }
+        TlsConfig.Downstream tls = m.has("tls") ? this.tls.downstream(m.map("tls", TlsBinder.DOWNSTREAM_FIELDS)) : null;
         return new ListenerConfig(name, address, port == null ? 0 : port, reusePort, maxConnections, idleTimeout,
-                headersTimeout, statPrefix, http, virtualHosts, accessLogs);
+                headersTimeout, statPrefix, http, virtualHosts, accessLogs, tls);
     }
 
     /**
@@ -312,8 +315,9 @@ final class ConfigBinder {
                 endpoints.add(new EndpointConfig(address, port));
             }
         }
+        TlsConfig.Upstream tls = m.has("tls") ? this.tls.upstream(m.map("tls", TlsBinder.UPSTREAM_FIELDS)) : null;
         return new ClusterConfig(name, type == null ? ConfigDefaults.CLUSTER_TYPE : type, lbPolicy, connectTimeout,
-                dnsRefreshRate, endpoints, maxConnections, maxPending, poolIdleTimeout);
+                dnsRefreshRate, endpoints, maxConnections, maxPending, poolIdleTimeout, tls);
     }
 
     /** True for an empty document: no node at all, or a lone null ({@code ~}). */

@@ -17,6 +17,7 @@ import java.util.List;
  * @param http                  HTTP/1.1 codec options
  * @param virtualHosts          matched by Host in order of specificity (exact, suffix wildcard, prefix wildcard, '*')
  * @param accessLogs            where each request of this listener is logged (none by default)
+ * @param tls                   TLS termination, or null for plain TCP
  */
 public record ListenerConfig(
         String name,
@@ -29,7 +30,8 @@ public record ListenerConfig(
         String statPrefix,
         HttpOptions http,
         List<VirtualHostConfig> virtualHosts,
-        List<AccessLogConfig> accessLogs) {
+        List<AccessLogConfig> accessLogs,
+        TlsConfig.Downstream tls) {
     public ListenerConfig {
         virtualHosts = List.copyOf(virtualHosts);
         accessLogs = List.copyOf(accessLogs);

@@ -478,6 +478,11 @@ public final class Http1Connection extends Deadline implements Runnable {
         e.forwardedFor(ctx.forwardedFor());
         e.downstreamRemoteAddress(remoteAddress);
         e.downstreamLocalAddress(localAddress);
+        if (channel.secure()) {
+            e.downstreamPeerUriSan(channel.peerUriSan());
+            e.downstreamPeerSubject(channel.peerSubject());
+            e.tlsVersion(channel.tlsVersion());
+        }
         e.responseCodeDetails(ctx.detail());
         listener.log(e);
     }
@@ -557,7 +562,7 @@ public final class Http1Connection extends Deadline implements Runnable {
         } else if (xff != null) {
             w.field("x-forwarded-for", xff);
         }
-        w.field("x-forwarded-proto", "http");
+        w.field("x-forwarded-proto", channel.secure() ? "https" : "http");
         if (!hasRequestId && options.generateRequestId()) {
             String id = requestId();
             ctx.requestId(id);

@@ -21,6 +21,26 @@ public interface Transport extends ByteChannel, GatheringByteChannel {
     /** The TCP connection underneath: addresses and options. */
     SocketChannel socket();
 
+    /** True over TLS. */
+    default boolean secure() {
+        return false;
+    }
+
+    /** The peer certificate's first URI SAN (a SPIFFE ID in a mesh), or null. */
+    default String peerUriSan() {
+        return null;
+    }
+
+    /** The peer certificate's subject, or null. */
+    default String peerSubject() {
+        return null;
+    }
+
+    /** The negotiated TLS version ("TLSv1.3"), or null. */
+    default String tlsVersion() {
+        return null;
+    }
+
     /** Plain TCP. */
     static Transport plain(SocketChannel ch) {
         return new Plain(ch);

@@ -12,6 +12,11 @@ import dev.weft.core.http1.ListenerContext;
 import dev.weft.core.router.Router;
 import dev.weft.core.stats.HttpStats;
 import dev.weft.core.stats.ListenerStats;
+import dev.weft.core.tls.SslStats;
+import dev.weft.core.tls.TlsContexts;
+import dev.weft.core.tls.TlsTransport;
+import dev.weft.tls.channel.TlsChannel;
+import dev.weft.tls.context.ServerTlsContext;
 import dev.weft.core.time.Deadlines;
 
 import java.io.IOException;
@@ -50,6 +55,9 @@ public final class Listener implements ListenerContext, AutoCloseable {
     private final List<AccessLogWriter> accessLogs;
     /** Resolved once bound: the name has the real port. */
     private ListenerStats stats;
+    /** TLS termination, or null for plain TCP; built at start so a bad certificate fails the start. */
+    private ServerTlsContext tls;
+    private SslStats sslStats;
 
     public Listener(ListenerConfig config, Map<String, Cluster> clusters, Deadlines deadlines, StatsStore stats,
                     List<AccessLogWriter> accessLogs) {
@@ -78,7 +86,17 @@ public final class Listener implements ListenerContext, AutoCloseable {
         }
         InetSocketAddress bound = localAddress();
         String ip = bound.getAddress().getHostAddress();
-        stats = new ListenerStats(store, (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + "_" + bound.getPort());
+        String statAddress = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + "_" + bound.getPort();
+        stats = new ListenerStats(store, statAddress);
+        if (config.tls() != null) {
+            sslStats = SslStats.listener(store, statAddress);
+            try {
+                tls = TlsContexts.server(config.tls(), sslStats::sanMismatch);
+            } catch (IOException | RuntimeException e) {
+                Channels.closeQuietly(server);
+                throw new IOException("listener " + config.name() + ": tls: " + e.getMessage(), e);
+            }
+        }
         acceptor = Thread.ofVirtual().name("weft-accept-" + config.name()).start(this::acceptLoop);
     }
 
@@ -124,6 +142,11 @@ public final class Listener implements ListenerContext, AutoCloseable {
             Http1Connection c = null;
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (tls != null) {
+                    stats.cxActive.increment();
+                    Thread.ofVirtual().start(() -> handshakeThenServe(ch));
+                    continue;
+                }
                 c = new Http1Connection(this, Transport.plain(ch), this::closed);
                 connections.add(c);
                 stats.cxActive.increment();
@@ -142,6 +165,33 @@ public final class Listener implements ListenerContext, AutoCloseable {
                 Channels.closeQuietly(ch);
             }
         }
+    }
+
+    /** On the connection's own virtual thread: the TLS handshake, then HTTP. */
+    private void handshakeThenServe(SocketChannel ch) {
+        Http1Connection c = null;
+        try {
+            InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
+            TlsChannel tc = TlsChannel.server(ch, tls.newEngine(peer.getAddress().getHostAddress(), peer.getPort()));
+            tc.handshake(config.tls().handshakeTimeout().toNanos());
+            sslStats.succeeded(tc.session(), false);
+            c = new Http1Connection(this, new TlsTransport(tc), this::closed);
+            connections.add(c);
+        } catch (IOException | RuntimeException e) {
+            if (sslStats != null) {
+                sslStats.failed(e);
+            }
+            LOG.log(System.Logger.Level.DEBUG, "listener {0}: TLS handshake failed: {1}", config.name(), e.toString());
+            Channels.closeQuietly(ch);
+            connectionCount.decrementAndGet();
+            stats.cxActive.decrement();
+            stats.cxDestroy.increment();
+            return;
+        }
+        if (draining) {
+            c.closeIfIdle();
+        }
+        c.run();
     }
 
     private void closed(Http1Connection c) {

@@ -3,7 +3,14 @@ package dev.weft.core.pool;
 import dev.weft.core.io.Channels;
 import dev.weft.core.proxy.ResponseFlag;
 import dev.weft.core.proxy.UpstreamException;
+import dev.weft.core.io.Transport;
 import dev.weft.core.stats.ClusterStats;
+import dev.weft.core.time.Deadline;
+import dev.weft.core.tls.SslStats;
+import dev.weft.core.tls.TlsTransport;
+import dev.weft.tls.channel.TlsChannel;
+import dev.weft.tls.channel.TlsHandshakeException;
+import dev.weft.tls.context.ClientTlsContext;
 import dev.weft.core.time.Deadlines;
 
 import java.io.IOException;
@@ -40,6 +47,8 @@ public final class Http1Pool {
     private final long idleTimeoutNanos;
     private final Deadlines deadlines;
     private final ClusterStats stats;
+    private final ClientTlsContext tls;
+    private final SslStats sslStats;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
@@ -53,7 +62,20 @@ public final class Http1Pool {
 
     public Http1Pool(InetSocketAddress address, int maxConnections, int maxPending, long connectTimeoutNanos,
                      long idleTimeoutNanos, Deadlines deadlines, ClusterStats stats) {
+        this(address, maxConnections, maxPending, connectTimeoutNanos, idleTimeoutNanos, deadlines, stats, null,
+                null);
+    }
+
+    /**
+     * @param tls      TLS origination for every connection, or null for plain TCP
+     * @param sslStats the cluster's TLS stats (with tls)
+     */
+    public Http1Pool(InetSocketAddress address, int maxConnections, int maxPending, long connectTimeoutNanos,
+                     long idleTimeoutNanos, Deadlines deadlines, ClusterStats stats, ClientTlsContext tls,
+                     SslStats sslStats) {
         this.stats = stats;
+        this.tls = tls;
+        this.sslStats = sslStats;
         this.address = address;
         this.maxConnections = maxConnections;
         this.maxPending = maxPending;
@@ -186,19 +208,49 @@ public final class Http1Pool {
     private UpstreamConnection connect() throws UpstreamException {
         SocketChannel ch = null;
         UpstreamConnection c = null;
+        boolean timedOut = false;
         try {
             ch = SocketChannel.open();
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-            c = new UpstreamConnection(ch, this);
-            deadlines.register(c);
-            c.arm(connectTimeoutNanos, UpstreamConnection.CONNECT);
+            Transport transport = Transport.plain(ch);
+            SocketChannel socket = ch;
+            // the deadline slot closes the socket: it bounds the TCP connect and the TLS handshake together
+            Deadline connectDeadline = new Deadline() {
+                @Override
+                protected void onExpired(int reason) {
+                    Channels.closeQuietly(socket);
+                }
+            };
+            deadlines.register(connectDeadline);
+            connectDeadline.arm(connectTimeoutNanos, UpstreamConnection.CONNECT);
             stats.cxTotal.increment();
             long start = System.nanoTime();
-            ch.connect(address);
-            if (!c.disarm()) {
+            try {
+                ch.connect(address);
+                if (tls != null) {
+                    TlsChannel tc = TlsChannel.client(ch, tls.newEngine(address.getHostString(), address.getPort()));
+                    try {
+                        tc.handshake(Math.max(1, connectTimeoutNanos - (System.nanoTime() - start)));
+                        sslStats.succeeded(tc.session(), false);
+                    } catch (IOException e) {
+                        sslStats.failed(e);
+                        throw e;
+                    }
+                    transport = new TlsTransport(tc);
+                }
+            } finally {
+                boolean inTime = connectDeadline.disarm();
+                deadlines.unregister(connectDeadline);
+                if (!inTime) {
+                    timedOut = true;
+                }
+            }
+            if (timedOut) {
                 throw new IOException("connect timeout");
             }
+            c = new UpstreamConnection(ch, transport, this);
+            deadlines.register(c);
             stats.connectMs.recordNanos(System.nanoTime() - start);
             all.add(c);
             stats.cxActive.increment();
@@ -215,7 +267,7 @@ public final class Http1Pool {
             } finally {
                 lock.unlock();
             }
-            boolean timedOut = c != null && c.firedReason() == UpstreamConnection.CONNECT;
+            timedOut |= e instanceof TlsHandshakeException h && h.reason() == TlsHandshakeException.Reason.TIMEOUT;
             stats.cxConnectFail.increment();
             if (timedOut) {
                 stats.cxConnectTimeout.increment();

@@ -31,9 +31,9 @@ public final class UpstreamConnection extends Deadline {
     /** When it went back to the idle list; guarded by the pool lock. */
     long idleSince;
 
-    UpstreamConnection(SocketChannel channel, Http1Pool pool) {
+    UpstreamConnection(SocketChannel channel, Transport transport, Http1Pool pool) {
         this.channel = channel;
-        this.transport = Transport.plain(channel);
+        this.transport = transport;
         this.pool = pool;
         this.input = new ChannelInput(transport);
     }
@@ -81,6 +81,9 @@ public final class UpstreamConnection extends Deadline {
     boolean isUsable() {
         if (!channel.isOpen()) {
             return false;
+        }
+        if (transport.secure()) {
+            return true; // a non-blocking peek would have to go through the TLS engine; the retry rule covers it
         }
         java.nio.ByteBuffer buf = input.buffer();
         if (buf.hasRemaining()) {

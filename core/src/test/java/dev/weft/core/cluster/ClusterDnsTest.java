@@ -38,22 +38,22 @@ class ClusterDnsTest {
     private Cluster cluster;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         deadlines = new Deadlines();
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         if (cluster != null) {
             cluster.close();
         }
         deadlines.close();
     }
 
-    private Cluster strictDns(EndpointConfig... endpoints) {
+    private Cluster strictDns(EndpointConfig... endpoints) throws java.io.IOException {
         ClusterConfig config = new ClusterConfig("dns", ClusterConfig.DiscoveryType.STRICT_DNS,
                 ClusterConfig.LbPolicy.ROUND_ROBIN, Duration.ofSeconds(1), Duration.ofSeconds(5), List.of(endpoints),
-                4, 4, Duration.ofSeconds(60));
+                4, 4, Duration.ofSeconds(60), null);
         cluster = new Cluster(config, deadlines, new dev.weft.admin.stats.StatsStore(256));
         return cluster;
     }
@@ -83,7 +83,7 @@ class ClusterDnsTest {
     }
 
     @Test
-    void aClusterWhoseOnlyEndpointNeverResolvedHasNoHost() {
+    void aClusterWhoseOnlyEndpointNeverResolvedHasNoHost() throws Exception {
         Cluster c = strictDns(MISSING);
         c.refresh();
         assertEquals(List.of(), c.hosts());

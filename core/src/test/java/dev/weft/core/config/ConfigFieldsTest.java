@@ -52,7 +52,7 @@ class ConfigFieldsTest {
         ClusterConfig cluster = config.clusters().get(0);
         assertEquals(new ClusterConfig("backend", DiscoveryType.STATIC, LbPolicy.ROUND_ROBIN, Duration.ofSeconds(5),
                 Duration.ofSeconds(5), List.of(new EndpointConfig("127.0.0.1", 8080)), 1024, 1024,
-                Duration.ofSeconds(60)), cluster);
+                Duration.ofSeconds(60), null), cluster);
     }
 
     @Test
@@ -145,7 +145,7 @@ class ConfigFieldsTest {
         assertEquals(new ClusterConfig("users", DiscoveryType.STRICT_DNS, LbPolicy.LEAST_REQUEST,
                 Duration.ofMillis(750), Duration.ofMillis(100),
                 List.of(new EndpointConfig("users-a.internal", 8080), new EndpointConfig("10.0.0.2", 8081)),
-                8, 0, Duration.ZERO), dns);
+                8, 0, Duration.ZERO, null), dns);
         ClusterConfig v6 = config.cluster("static_v6");
         assertEquals(DiscoveryType.STATIC, v6.type());
         assertEquals(LbPolicy.RANDOM, v6.lbPolicy());

@@ -1,0 +1,98 @@
+package dev.weft.core.tls;
+
+import dev.weft.admin.stats.Counter;
+import dev.weft.admin.stats.StatName;
+import dev.weft.admin.stats.StatsStore;
+import dev.weft.tls.channel.TlsHandshakeException;
+
+import javax.net.ssl.SSLSession;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Envoy's TLS stats of one listener ({@code listener.<address>.ssl.*}) or cluster ({@code cluster.<name>.ssl.*}).
+ * Versions and ciphers are registered the first time they are seen (a handshake, not a request, pays for it).
+ */
+public final class SslStats {
+    private final Counter handshake;
+    private final Counter connectionError;
+    private final Counter failVerifyNoCert;
+    private final Counter failVerifyError;
+    private final Counter failVerifySan;
+    private final Counter sessionReused;
+    private final Counter handshakeTimeout;
+    private final Counter plaintext;
+    private final Function<String, StatName> names;
+    private final StatsStore store;
+    private final Map<String, Counter> dynamic = new ConcurrentHashMap<>();
+
+    private SslStats(StatsStore store, Function<String, StatName> names) {
+        this.store = store;
+        this.names = names;
+        handshake = store.counter(names.apply("ssl.handshake"), "TLS handshakes completed.");
+        connectionError = store.counter(names.apply("ssl.connection_error"),
+                "TLS handshakes or connections that failed.");
+        failVerifyNoCert = store.counter(names.apply("ssl.fail_verify_no_cert"),
+                "Handshakes refused because the peer sent no certificate.");
+        failVerifyError = store.counter(names.apply("ssl.fail_verify_error"),
+                "Handshakes refused because the peer certificate did not verify (CA, validity).");
+        failVerifySan = store.counter(names.apply("ssl.fail_verify_san"),
+                "Handshakes refused because the peer certificate's SANs matched no allowed matcher.");
+        sessionReused = store.counter(names.apply("ssl.session_reused"), "Handshakes that resumed a session.");
+        handshakeTimeout = store.counter(names.apply("ssl.handshake_timeout"),
+                "Handshakes abandoned after handshake_timeout.");
+        plaintext = store.counter(names.apply("ssl.plaintext"), "Plaintext HTTP received on a TLS port.");
+    }
+
+    public static SslStats listener(StatsStore store, String address) {
+        return new SslStats(store, s -> StatName.listener(address, s));
+    }
+
+    public static SslStats cluster(StatsStore store, String cluster) {
+        return new SslStats(store, s -> StatName.cluster(cluster, s));
+    }
+
+    /** Called by the context's trust manager when a SAN check refuses a peer. */
+    public void sanMismatch() {
+        failVerifySan.increment();
+    }
+
+    public void succeeded(SSLSession session, boolean resumed) {
+        handshake.increment();
+        if (resumed) {
+            sessionReused.increment();
+        }
+        count("ssl.versions." + session.getProtocol());
+        count("ssl.ciphers." + session.getCipherSuite());
+    }
+
+    private void count(String stat) {
+        dynamic.computeIfAbsent(stat, s -> store.counter(names.apply(s))).increment();
+    }
+
+    /** A failed handshake, by cause; a SAN mismatch was already counted by {@link #sanMismatch()}. */
+    public void failed(Exception e) {
+        connectionError.increment();
+        if (e instanceof TlsHandshakeException h) {
+            switch (h.reason()) {
+                case TIMEOUT -> handshakeTimeout.increment();
+                case PLAINTEXT -> plaintext.increment();
+                case CERTIFICATE -> {
+                    String m = String.valueOf(h.getMessage()) + " " + h.getCause();
+                    if (m.contains("SAN mismatch")) {
+                        return; // counted by sanMismatch()
+                    }
+                    if (m.contains("bad_certificate") || m.contains("certificate_required")
+                            || m.contains("Empty client certificate chain") || m.contains("no certificate")) {
+                        failVerifyNoCert.increment();
+                    } else {
+                        failVerifyError.increment();
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+}
