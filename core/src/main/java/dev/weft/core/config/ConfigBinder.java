@@ -35,9 +35,9 @@ final class ConfigBinder {
     private final NodeReader reader;
     private final TlsBinder tls;
 
-    ConfigBinder(Problems problems) {
+    ConfigBinder(Problems problems, java.nio.file.Path baseDir) {
         this.reader = new NodeReader(problems);
-        this.tls = new TlsBinder(reader);
+        this.tls = new TlsBinder(reader, baseDir);
     }
 
     /** The config, or null when the document is not even a mapping; meaningful only if no problem was reported. */

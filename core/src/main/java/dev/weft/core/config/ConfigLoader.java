@@ -47,11 +47,19 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw new ConfigException(List.of(file + ": not valid UTF-8"));
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), file.toAbsolutePath().getParent());
     }
 
     /** Parses YAML or JSON text; {@code sourceName} (a file name, say) labels document-level problems. */
     public static WeftConfig parse(String yaml, String sourceName) throws ConfigException {
+        return parse(yaml, sourceName, null);
+    }
+
+    /**
+     * Parses YAML or JSON text whose relative certificate and key paths are relative to {@code baseDir} (the
+     * config file's folder); null keeps them relative to the working directory.
+     */
+    public static WeftConfig parse(String yaml, String sourceName, Path baseDir) throws ConfigException {
         Node root;
         try {
             LoadSettings settings = LoadSettings.builder()
@@ -69,7 +77,7 @@ public final class ConfigLoader {
             throw new ConfigException(List.of(sourceName + ": the document is empty"));
         }
         Problems problems = new Problems();
-        WeftConfig config = new ConfigBinder(problems).bind(root, sourceName);
+        WeftConfig config = new ConfigBinder(problems, baseDir).bind(root, sourceName);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.sorted());
         }

@@ -24,9 +24,12 @@ final class TlsBinder {
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final NodeReader reader;
+    /** Relative file names are resolved against this (the config file's folder); null: the working directory. */
+    private final Path baseDir;
 
-    TlsBinder(NodeReader reader) {
+    TlsBinder(NodeReader reader, Path baseDir) {
         this.reader = reader;
+        this.baseDir = baseDir;
     }
 
     TlsConfig.Downstream downstream(YamlMap m) {
@@ -95,13 +98,14 @@ final class TlsBinder {
                 strings(m, "cipher_suites"));
     }
 
-    /** A file that must exist and be readable; reported with its path. */
-    private static String file(YamlMap m, String field, boolean required) {
+    /** A file that must exist and be readable; reported with its path. Returns the resolved path. */
+    private String file(YamlMap m, String field, boolean required) {
         String f = required ? m.requiredString(field) : m.string(field, null);
         if (f == null) {
             return null;
         }
-        Path p = Path.of(f);
+        Path p = baseDir == null ? Path.of(f) : baseDir.resolve(f);
+        f = p.toString();
         if (!Files.exists(p)) {
             m.problem(field, "no such file '" + f + "'");
         } else if (!Files.isReadable(p) || Files.isDirectory(p)) {
