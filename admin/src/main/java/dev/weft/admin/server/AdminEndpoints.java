@@ -66,6 +66,8 @@ final class AdminEndpoints {
                 List.of("?format=json"), topology::clusters);
         add("/listeners", Access.READ, "listeners: name, address and open connections", List.of("?format=json"),
                 topology::listeners);
+        add("/certs", Access.READ, "loaded TLS certificates and CAs: owner, subject, SANs, serial, expiry, days left",
+                List.of("?format=json"), r -> CertsReport.handle(views, r));
         add("/config_dump", Access.READ, "the active configuration as JSON, secrets redacted", List.of(),
                 r -> AdminResponse.json(views.configDumpJson()));
         add("/server_info", Access.READ, "version, state, uptime, JVM and command line", List.of(),

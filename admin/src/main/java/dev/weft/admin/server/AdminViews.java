@@ -22,6 +22,12 @@ public interface AdminViews {
 
     List<ClusterInfo> clusters();
 
+    /**
+     * Every certificate in use by a listener or cluster (own certificates and CA bundles), the material new
+     * handshakes get, so a rotation shows here as soon as it is applied.
+     */
+    List<CertificateInfo> certificates();
+
     /** Open downstream connections across all listeners. */
     int downstreamConnections();
 

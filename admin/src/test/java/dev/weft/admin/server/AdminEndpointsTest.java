@@ -44,7 +44,7 @@ class AdminEndpointsTest {
         Response r = get(address, "/");
         assertEquals(200, r.status());
         assertEquals("text/html; charset=utf-8", r.contentType());
-        for (String path : List.of("/stats", "/stats/prometheus", "/clusters", "/listeners", "/config_dump",
+        for (String path : List.of("/stats", "/stats/prometheus", "/clusters", "/listeners", "/certs", "/config_dump",
                 "/server_info", "/ready", "/memory", "/latency")) {
             assertTrue(r.body().contains("<a href=\"" + path + "\">"), path + " linked in " + r.body());
         }
@@ -177,6 +177,50 @@ class AdminEndpointsTest {
         assertEquals("ingress", MiniJson.at(parsed, "listener_statuses", 0, "name"));
         assertEquals(10000L, MiniJson.at(parsed, "listener_statuses", 0, "port"));
         assertEquals(12L, MiniJson.at(parsed, "listener_statuses", 0, "open_connections"));
+    }
+
+    @Test
+    void certsTextAndJson() throws IOException {
+        Response text = get(address, "/certs");
+        assertEquals(200, text.status());
+        assertEquals("text/plain; charset=utf-8", text.contentType());
+        assertEquals("""
+                listener ingress: server default
+                  subject: CN=edge,O=Weft
+                  sans: DNS:edge.local, URI:spiffe://mesh/ns/default/sa/edge
+                  serial: 1A2B
+                  not_after: 2031-01-01T00:00:00Z
+                  days_left: 365
+
+                cluster backend: server-ca #0
+                  subject: CN=<mesh "ca">
+                  sans:
+                  serial: FF
+                  not_after: 2020-01-01T00:00:00Z
+                  days_left: -3
+                """, text.body());
+
+        Response json = get(address, "/certs?format=json");
+        assertEquals(200, json.status());
+        assertEquals("application/json", json.contentType());
+        Object parsed = MiniJson.parse(json.body());
+        assertEquals("listener ingress: server default", MiniJson.at(parsed, "certificates", 0, "owner"));
+        assertEquals("CN=edge,O=Weft", MiniJson.at(parsed, "certificates", 0, "subject"));
+        assertEquals(List.of("DNS:edge.local", "URI:spiffe://mesh/ns/default/sa/edge"),
+                MiniJson.at(parsed, "certificates", 0, "sans"));
+        assertEquals("1A2B", MiniJson.at(parsed, "certificates", 0, "serial"));
+        assertEquals("2031-01-01T00:00:00Z", MiniJson.at(parsed, "certificates", 0, "not_after"));
+        assertEquals(365L, MiniJson.at(parsed, "certificates", 0, "days_left"));
+        assertEquals("CN=<mesh \"ca\">", MiniJson.at(parsed, "certificates", 1, "subject"));
+        assertEquals(List.of(), MiniJson.at(parsed, "certificates", 1, "sans"));
+        assertEquals(-3L, MiniJson.at(parsed, "certificates", 1, "days_left"));
+        assertFalse(json.body().contains("<"), "markup characters are escaped in JSON: " + json.body());
+    }
+
+    @Test
+    void certsIsReadOnly() throws IOException {
+        Response r = post(address, "/certs");
+        assertEquals(405, r.status());
     }
 
     @Test

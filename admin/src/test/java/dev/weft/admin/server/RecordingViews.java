@@ -17,6 +17,12 @@ final class RecordingViews implements AdminViews {
     volatile List<ListenerInfo> listeners = List.of(
             new ListenerInfo("ingress", "0.0.0.0", 10000, 12),
             new ListenerInfo("v6", "::1", 10001, 0));
+    volatile List<CertificateInfo> certificates = List.of(
+            new CertificateInfo("listener ingress: server default", "CN=edge,O=Weft",
+                    List.of("DNS:edge.local", "URI:spiffe://mesh/ns/default/sa/edge"), "1A2B", "2031-01-01T00:00:00Z",
+                    365),
+            new CertificateInfo("cluster backend: server-ca #0", "CN=<mesh \"ca\">", List.of(), "FF",
+                    "2020-01-01T00:00:00Z", -3));
 
     @Override
     public String serverState() {
@@ -41,6 +47,11 @@ final class RecordingViews implements AdminViews {
     @Override
     public List<ClusterInfo> clusters() {
         return clusters;
+    }
+
+    @Override
+    public List<CertificateInfo> certificates() {
+        return certificates;
     }
 
     @Override

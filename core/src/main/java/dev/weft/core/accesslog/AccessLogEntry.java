@@ -36,6 +36,7 @@ public final class AccessLogEntry {
     private String downstreamPeerUriSan;
     private String downstreamPeerSubject;
     private String tlsVersion;
+    private String tlsCipher;
     private String policyDecision;
     private String responseCodeDetails;
 
@@ -63,6 +64,7 @@ public final class AccessLogEntry {
         downstreamPeerUriSan = null;
         downstreamPeerSubject = null;
         tlsVersion = null;
+        tlsCipher = null;
         policyDecision = null;
         responseCodeDetails = null;
     }
@@ -283,6 +285,15 @@ public final class AccessLogEntry {
     /** The negotiated TLS version of the downstream connection, e.g. "TLSv1.3". */
     public String tlsVersion() {
         return tlsVersion;
+    }
+
+    public String tlsCipher() {
+        return tlsCipher;
+    }
+
+    public AccessLogEntry tlsCipher(String v) {
+        tlsCipher = v;
+        return this;
     }
 
     public AccessLogEntry tlsVersion(String v) {

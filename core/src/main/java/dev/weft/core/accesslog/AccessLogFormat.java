@@ -71,6 +71,7 @@ public final class AccessLogFormat {
         SIMPLE.put("DOWNSTREAM_PEER_URI_SAN", text(AccessLogEntry::downstreamPeerUriSan));
         SIMPLE.put("DOWNSTREAM_PEER_SUBJECT", text(AccessLogEntry::downstreamPeerSubject));
         SIMPLE.put("DOWNSTREAM_TLS_VERSION", text(AccessLogEntry::tlsVersion));
+        SIMPLE.put("DOWNSTREAM_TLS_CIPHER", text(AccessLogEntry::tlsCipher));
         SIMPLE.put("POLICY_DECISION", text(AccessLogEntry::policyDecision));
     }
 

@@ -45,6 +45,7 @@ final class JsonLine {
         string(out, "downstream_peer_uri_san", e.downstreamPeerUriSan());
         string(out, "downstream_peer_subject", e.downstreamPeerSubject());
         string(out, "tls_version", e.tlsVersion());
+        string(out, "tls_cipher", e.tlsCipher());
         string(out, "policy_decision", e.policyDecision());
         string(out, "response_code_details", e.responseCodeDetails());
         out.append('}');

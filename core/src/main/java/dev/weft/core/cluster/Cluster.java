@@ -7,7 +7,9 @@ import dev.weft.core.pool.Http1Pool;
 import dev.weft.core.stats.ClusterStats;
 import dev.weft.core.tls.SslStats;
 import dev.weft.core.tls.TlsContexts;
-import dev.weft.tls.context.ClientTlsContext;
+import dev.weft.tls.context.CertInfo;
+import dev.weft.tls.context.CertificateWatcher;
+import dev.weft.tls.context.ReloadingClientTls;
 
 import java.io.IOException;
 import dev.weft.core.time.Deadlines;
@@ -15,6 +17,7 @@ import dev.weft.core.time.Deadlines;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -34,8 +37,10 @@ public final class Cluster implements AutoCloseable {
     private final LoadBalancer balancer;
     private final Deadlines deadlines;
     private final ClusterStats stats;
-    /** TLS origination for every endpoint, or null. */
-    private final ClientTlsContext tls;
+    /** TLS origination for every endpoint, or null; reloaded when its files change (pooled connections keep theirs). */
+    private final ReloadingClientTls tls;
+    /** Follows the CA, certificate and key files; null without TLS or when the files cannot be watched. */
+    private final CertificateWatcher tlsWatcher;
     private final SslStats sslStats;
     /** Replaced as a whole by the DNS thread; read by request threads. */
     private volatile List<Host> hosts = List.of();
@@ -51,14 +56,16 @@ public final class Cluster implements AutoCloseable {
         if (config.tls() != null) {
             this.sslStats = SslStats.cluster(store, config.name());
             try {
-                this.tls = TlsContexts.client(config.tls(), config.endpoints().get(0).address(),
-                        sslStats::sanMismatch);
+                this.tls = TlsContexts.reloadingClient("cluster " + config.name(), config.tls(),
+                        config.endpoints().get(0).address(), sslStats);
             } catch (IOException | RuntimeException e) {
                 throw new IOException("cluster " + config.name() + ": tls: " + e.getMessage(), e);
             }
+            this.tlsWatcher = TlsContexts.watch("cluster " + config.name(), config.tls(), tls::reload);
         } else {
             this.sslStats = null;
             this.tls = null;
+            this.tlsWatcher = null;
         }
         this.balancer = LoadBalancer.of(config.lbPolicy());
     }
@@ -82,6 +89,11 @@ public final class Cluster implements AutoCloseable {
 
     public ClusterConfig config() {
         return config;
+    }
+
+    /** The client certificate and server CAs new connections use, for {@code /certs}; empty without TLS. */
+    public List<CertInfo> certInfo(Instant now) {
+        return tls == null ? List.of() : tls.certInfo(now);
     }
 
     public List<Host> hosts() {
@@ -165,6 +177,9 @@ public final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (tlsWatcher != null) {
+            tlsWatcher.close();
+        }
         if (dnsThread != null) {
             dnsThread.interrupt();
         }

@@ -482,6 +482,7 @@ public final class Http1Connection extends Deadline implements Runnable {
             e.downstreamPeerUriSan(channel.peerUriSan());
             e.downstreamPeerSubject(channel.peerSubject());
             e.tlsVersion(channel.tlsVersion());
+            e.tlsCipher(channel.tlsCipher());
         }
         e.responseCodeDetails(ctx.detail());
         listener.log(e);

@@ -41,6 +41,11 @@ public interface Transport extends ByteChannel, GatheringByteChannel {
         return null;
     }
 
+    /** The negotiated cipher suite, or null. */
+    default String tlsCipher() {
+        return null;
+    }
+
     /** Plain TCP. */
     static Transport plain(SocketChannel ch) {
         return new Plain(ch);

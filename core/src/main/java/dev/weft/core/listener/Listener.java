@@ -16,7 +16,9 @@ import dev.weft.core.tls.SslStats;
 import dev.weft.core.tls.TlsContexts;
 import dev.weft.core.tls.TlsTransport;
 import dev.weft.tls.channel.TlsChannel;
-import dev.weft.tls.context.ServerTlsContext;
+import dev.weft.tls.context.CertInfo;
+import dev.weft.tls.context.CertificateWatcher;
+import dev.weft.tls.context.ReloadingServerTls;
 import dev.weft.core.time.Deadlines;
 
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,8 +58,13 @@ public final class Listener implements ListenerContext, AutoCloseable {
     private final List<AccessLogWriter> accessLogs;
     /** Resolved once bound: the name has the real port. */
     private ListenerStats stats;
-    /** TLS termination, or null for plain TCP; built at start so a bad certificate fails the start. */
-    private ServerTlsContext tls;
+    /**
+     * TLS termination, or null for plain TCP; loaded at start so a bad certificate fails the start, then reloaded
+     * by {@code tlsWatcher} when the files change (new handshakes get the new material, open connections keep theirs).
+     */
+    private volatile ReloadingServerTls tls;
+    /** Follows the certificate, key and CA files; null without TLS or when the files cannot be watched. */
+    private CertificateWatcher tlsWatcher;
     private SslStats sslStats;
 
     public Listener(ListenerConfig config, Map<String, Cluster> clusters, Deadlines deadlines, StatsStore stats,
@@ -91,11 +99,14 @@ public final class Listener implements ListenerContext, AutoCloseable {
         if (config.tls() != null) {
             sslStats = SslStats.listener(store, statAddress);
             try {
-                tls = TlsContexts.server(config.tls(), sslStats::sanMismatch);
+                tls = TlsContexts.reloadingServer("listener " + config.name(), config.tls(), sslStats);
             } catch (IOException | RuntimeException e) {
                 Channels.closeQuietly(server);
                 throw new IOException("listener " + config.name() + ": tls: " + e.getMessage(), e);
             }
+        }
+        if (tls != null) {
+            tlsWatcher = TlsContexts.watch("listener " + config.name(), config.tls(), tls::reload);
         }
         acceptor = Thread.ofVirtual().name("weft-accept-" + config.name()).start(this::acceptLoop);
     }
@@ -262,6 +273,12 @@ public final class Listener implements ListenerContext, AutoCloseable {
         }
     }
 
+    /** The certificates new handshakes present (and the client CAs), for {@code /certs}; empty without TLS. */
+    public List<CertInfo> certInfo(Instant now) {
+        ReloadingServerTls t = tls;
+        return t == null ? List.of() : t.certInfo(now);
+    }
+
     /** Connections still open. */
     public int openConnections() {
         return connections.size();
@@ -276,6 +293,9 @@ public final class Listener implements ListenerContext, AutoCloseable {
     public void close() {
         draining = true;
         Channels.closeQuietly(server);
+        if (tlsWatcher != null) {
+            tlsWatcher.close();
+        }
         for (Http1Connection c : connections) {
             c.abort();
         }

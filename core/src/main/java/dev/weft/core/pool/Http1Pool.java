@@ -10,7 +10,7 @@ import dev.weft.core.tls.SslStats;
 import dev.weft.core.tls.TlsTransport;
 import dev.weft.tls.channel.TlsChannel;
 import dev.weft.tls.channel.TlsHandshakeException;
-import dev.weft.tls.context.ClientTlsContext;
+import dev.weft.tls.context.ReloadingClientTls;
 import dev.weft.core.time.Deadlines;
 
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class Http1Pool {
     private final long idleTimeoutNanos;
     private final Deadlines deadlines;
     private final ClusterStats stats;
-    private final ClientTlsContext tls;
+    private final ReloadingClientTls tls;
     private final SslStats sslStats;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -67,11 +67,12 @@ public final class Http1Pool {
     }
 
     /**
-     * @param tls      TLS origination for every connection, or null for plain TCP
+     * @param tls      TLS origination for every connection (each new one uses the current material), or null for
+     *                 plain TCP
      * @param sslStats the cluster's TLS stats (with tls)
      */
     public Http1Pool(InetSocketAddress address, int maxConnections, int maxPending, long connectTimeoutNanos,
-                     long idleTimeoutNanos, Deadlines deadlines, ClusterStats stats, ClientTlsContext tls,
+                     long idleTimeoutNanos, Deadlines deadlines, ClusterStats stats, ReloadingClientTls tls,
                      SslStats sslStats) {
         this.stats = stats;
         this.tls = tls;

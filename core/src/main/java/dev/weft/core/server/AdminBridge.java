@@ -1,14 +1,17 @@
 package dev.weft.core.server;
 
 import dev.weft.admin.server.AdminViews;
+import dev.weft.admin.server.CertificateInfo;
 import dev.weft.admin.server.ClusterInfo;
 import dev.weft.admin.server.EndpointInfo;
 import dev.weft.admin.server.ListenerInfo;
 import dev.weft.core.cluster.Cluster;
 import dev.weft.core.cluster.Host;
 import dev.weft.core.listener.Listener;
+import dev.weft.tls.context.CertInfo;
 
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -61,6 +64,28 @@ final class AdminBridge implements AdminViews {
             out.add(new ClusterInfo(c.name(), endpoints));
         }
         return out;
+    }
+
+    @Override
+    public List<CertificateInfo> certificates() {
+        Instant now = Instant.now();
+        List<CertificateInfo> out = new ArrayList<>();
+        for (Listener l : server.listeners()) {
+            for (CertInfo c : l.certInfo(now)) {
+                out.add(info("listener " + l.config().name(), c));
+            }
+        }
+        for (Cluster c : server.clusters()) {
+            for (CertInfo i : c.certInfo(now)) {
+                out.add(info("cluster " + c.name(), i));
+            }
+        }
+        return out;
+    }
+
+    private static CertificateInfo info(String owner, CertInfo c) {
+        return new CertificateInfo(owner + ": " + c.name(), c.subject(), c.sans(), c.serial(), c.notAfter().toString(),
+                c.daysLeft());
     }
 
     @Override

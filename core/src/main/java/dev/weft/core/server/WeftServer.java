@@ -33,8 +33,9 @@ import java.util.Map;
  * the access log writers and the admin server.
  */
 public final class WeftServer implements AutoCloseable {
-    /** Counters and gauges per scope, rounded up: a cluster declares 17, a listener 4 + 11 + one per flag (12). */
-    private static final int COUNTERS_PER_SCOPE = 32;
+    /** Counters and gauges per scope, with room: a cluster declares 17 (+ 12 with TLS, + versions and ciphers), a
+     * listener 4 + 11 + one per flag (12) (+ the same TLS ones). */
+    private static final int COUNTERS_PER_SCOPE = 64;
 
     private final WeftConfig config;
     private final Deadlines deadlines = new Deadlines();

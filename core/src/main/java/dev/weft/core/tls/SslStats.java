@@ -4,6 +4,7 @@ import dev.weft.admin.stats.Counter;
 import dev.weft.admin.stats.StatName;
 import dev.weft.admin.stats.StatsStore;
 import dev.weft.tls.channel.TlsHandshakeException;
+import dev.weft.tls.context.ReloadListener;
 
 import javax.net.ssl.SSLSession;
 import java.util.Map;
@@ -13,8 +14,9 @@ import java.util.function.Function;
 /**
  * Envoy's TLS stats of one listener ({@code listener.<address>.ssl.*}) or cluster ({@code cluster.<name>.ssl.*}).
  * Versions and ciphers are registered the first time they are seen (a handshake, not a request, pays for it).
+ * As the {@link ReloadListener} of the reloading context it counts certificate rotations.
  */
-public final class SslStats {
+public final class SslStats implements ReloadListener {
     private final Counter handshake;
     private final Counter connectionError;
     private final Counter failVerifyNoCert;
@@ -23,6 +25,8 @@ public final class SslStats {
     private final Counter sessionReused;
     private final Counter handshakeTimeout;
     private final Counter plaintext;
+    private final Counter reloadSuccess;
+    private final Counter reloadFailure;
     private final Function<String, StatName> names;
     private final StatsStore store;
     private final Map<String, Counter> dynamic = new ConcurrentHashMap<>();
@@ -43,6 +47,10 @@ public final class SslStats {
         handshakeTimeout = store.counter(names.apply("ssl.handshake_timeout"),
                 "Handshakes abandoned after handshake_timeout.");
         plaintext = store.counter(names.apply("ssl.plaintext"), "Plaintext HTTP received on a TLS port.");
+        reloadSuccess = store.counter(names.apply("ssl.reload_success"),
+                "Certificate, key or CA files changed on disk and the new material is used for new handshakes.");
+        reloadFailure = store.counter(names.apply("ssl.reload_failure"),
+                "Changed certificate, key or CA files that were rejected; the previous material keeps serving.");
     }
 
     public static SslStats listener(StatsStore store, String address) {
@@ -51,6 +59,16 @@ public final class SslStats {
 
     public static SslStats cluster(StatsStore store, String cluster) {
         return new SslStats(store, s -> StatName.cluster(cluster, s));
+    }
+
+    @Override
+    public void onReload() {
+        reloadSuccess.increment();
+    }
+
+    @Override
+    public void onReloadFailure(Exception cause) {
+        reloadFailure.increment();
     }
 
     /** Called by the context's trust manager when a SAN check refuses a peer. */

@@ -89,4 +89,9 @@ public final class TlsTransport implements Transport {
     public String tlsVersion() {
         return channel.session().getProtocol();
     }
+
+    @Override
+    public String tlsCipher() {
+        return channel.session().getCipherSuite();
+    }
 }

@@ -69,6 +69,7 @@ class AccessLogFormatTest {
         "%DOWNSTREAM_PEER_URI_SAN%                     | spiffe://weft.test/ns/default/sa/client",
         "%DOWNSTREAM_PEER_SUBJECT%                     | 'CN=client,O=Weft'",
         "%DOWNSTREAM_TLS_VERSION%                      | TLSv1.3",
+        "%DOWNSTREAM_TLS_CIPHER%                       | TLS_AES_128_GCM_SHA256",
         "%POLICY_DECISION%                             | allow",
         "100%% of %PROTOCOL%%%                         | 100% of HTTP/1.1%",
         "'no operators, just text'                     | 'no operators, just text'",
@@ -84,7 +85,7 @@ class AccessLogFormatTest {
         "%REQ(X-FORWARDED-FOR)%", "%PROTOCOL%", "%RESPONSE_CODE_DETAILS%", "%DURATION%",
         "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%", "%UPSTREAM_HOST%", "%UPSTREAM_CLUSTER%", "%ROUTE_NAME%",
         "%DOWNSTREAM_REMOTE_ADDRESS%", "%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%", "%DOWNSTREAM_LOCAL_ADDRESS%",
-        "%DOWNSTREAM_PEER_URI_SAN%", "%DOWNSTREAM_PEER_SUBJECT%", "%DOWNSTREAM_TLS_VERSION%", "%POLICY_DECISION%",
+        "%DOWNSTREAM_PEER_URI_SAN%", "%DOWNSTREAM_PEER_SUBJECT%", "%DOWNSTREAM_TLS_VERSION%", "%DOWNSTREAM_TLS_CIPHER%", "%POLICY_DECISION%",
         "%RESPONSE_FLAGS%",
     })
     void missingValuesPrintADash(String format) {

@@ -19,7 +19,7 @@ class AccessLogJsonTest {
             "response_code", "response_flags", "bytes_received", "bytes_sent", "duration_ms",
             "upstream_service_time_ms", "upstream_host", "upstream_cluster", "route_name", "request_id", "user_agent",
             "x_forwarded_for", "downstream_remote_address", "downstream_local_address", "downstream_peer_uri_san",
-            "downstream_peer_subject", "tls_version", "policy_decision", "response_code_details");
+            "downstream_peer_subject", "tls_version", "tls_cipher", "policy_decision", "response_code_details");
 
     /** Every string field of the entry with its JSON key. */
     private static final Map<String, BiConsumer<AccessLogEntry, String>> STRING_FIELDS = Map.ofEntries(
@@ -39,6 +39,7 @@ class AccessLogJsonTest {
             Map.entry("downstream_peer_uri_san", AccessLogEntry::downstreamPeerUriSan),
             Map.entry("downstream_peer_subject", AccessLogEntry::downstreamPeerSubject),
             Map.entry("tls_version", AccessLogEntry::tlsVersion),
+            Map.entry("tls_cipher", AccessLogEntry::tlsCipher),
             Map.entry("policy_decision", AccessLogEntry::policyDecision),
             Map.entry("response_code_details", AccessLogEntry::responseCodeDetails));
 
@@ -65,6 +66,7 @@ class AccessLogJsonTest {
                 .downstreamPeerUriSan("spiffe://weft.test/ns/default/sa/client")
                 .downstreamPeerSubject("CN=client,O=Weft")
                 .tlsVersion("TLSv1.3")
+                .tlsCipher("TLS_AES_128_GCM_SHA256")
                 .policyDecision("allow")
                 .responseCodeDetails("via_upstream");
     }

@@ -55,6 +55,45 @@ final class Pki {
         return this;
     }
 
+    /**
+     * A leaf like {@link #leaf} but with explicit validity dates (openssl {@code YYMMDDHHMMSSZ}), issued with
+     * {@code openssl ca} since {@code openssl x509} (3.0) cannot set notBefore: for expired and not-yet-valid
+     * certificates.
+     */
+    Pki leafWithDates(String name, String ca, String san, String notBefore, String notAfter)
+            throws IOException, InterruptedException {
+        Path db = dir.resolve("ca-db-" + name);
+        Files.createDirectories(db);
+        Files.writeString(db.resolve("index.txt"), "");
+        Files.writeString(db.resolve("serial"), String.format("%016X%n", System.nanoTime()));
+        Path conf = db.resolve("ca.cnf");
+        Files.writeString(conf, """
+                [ ca ]
+                default_ca = this_ca
+                [ this_ca ]
+                database = %s
+                serial = %s
+                new_certs_dir = %s
+                default_md = sha256
+                policy = any
+                unique_subject = no
+                copy_extensions = none
+                [ any ]
+                commonName = supplied
+                [ leaf ]
+                subjectAltName = %s
+                extendedKeyUsage = serverAuth,clientAuth
+                """.formatted(db.resolve("index.txt"), db.resolve("serial"), db, san));
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", dir.resolve(name + ".key").toString(), "-out", dir.resolve(name + ".csr").toString(),
+                "-subj", "/CN=" + name);
+        openssl("ca", "-batch", "-notext", "-config", conf.toString(), "-extensions", "leaf",
+                "-cert", dir.resolve(ca + ".crt").toString(), "-keyfile", dir.resolve(ca + ".key").toString(),
+                "-startdate", notBefore, "-enddate", notAfter,
+                "-in", dir.resolve(name + ".csr").toString(), "-out", dir.resolve(name + ".crt").toString());
+        return this;
+    }
+
     String crt(String name) {
         return dir.resolve(name + ".crt").toString();
     }

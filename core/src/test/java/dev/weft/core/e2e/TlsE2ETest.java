@@ -152,6 +152,7 @@ class TlsE2ETest {
         }
         assertTrue(log.contains("\"downstream_peer_uri_san\":\"" + WEB + "\""), log);
         assertTrue(log.contains("\"tls_version\":\"TLSv1.3\""), log);
+        assertTrue(log.contains("\"tls_cipher\":\"TLS_"), log);
         assertTrue(stat(ssl("handshake")) >= 1);
     }
 

@@ -407,6 +407,9 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
             }
             return;
         }
+        if (status == HandshakeStatus.NEED_UNWRAP && engine.isOutboundDone()) {
+            return; // TLS 1.2 after our close_notify: the engine waits for the peer's; its data still flows
+        }
         if (!postHandshakeMessagesAllowed) {
             // TLS 1.2 and earlier: a handshake message now is a renegotiation (HelloRequest / ClientHello). We refuse
             // them all (as Envoy does): the connection ends here rather than re-running a handshake mid-stream.

@@ -111,7 +111,7 @@ class TlsHandshakeFailureTest {
             assertEquals(Reason.PLAINTEXT, failure.reason());
             byte[] reply = "HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n".getBytes();
             server.socket().write(ByteBuffer.wrap(reply));
-            server.close();
+            server.socket().shutdownOutput();
             assertEquals(new String(reply), new String(http.getInputStream().readAllBytes()),
                     "no TLS alert precedes the plaintext reply");
         }
