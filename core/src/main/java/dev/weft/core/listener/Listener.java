@@ -183,9 +183,10 @@ public final class Listener implements ListenerContext, AutoCloseable {
         Http1Connection c = null;
         try {
             InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
+            long handshakeStart = System.currentTimeMillis();
             TlsChannel tc = TlsChannel.server(ch, tls.newEngine(peer.getAddress().getHostAddress(), peer.getPort()));
             tc.handshake(config.tls().handshakeTimeout().toNanos());
-            sslStats.succeeded(tc.session(), false);
+            sslStats.succeeded(tc.session(), handshakeStart);
             c = new Http1Connection(this, new TlsTransport(tc), this::closed);
             connections.add(c);
         } catch (IOException | RuntimeException e) {

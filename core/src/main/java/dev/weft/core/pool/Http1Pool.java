@@ -230,10 +230,11 @@ public final class Http1Pool {
             try {
                 ch.connect(address);
                 if (tls != null) {
+                    long handshakeStart = System.currentTimeMillis();
                     TlsChannel tc = TlsChannel.client(ch, tls.newEngine(address.getHostString(), address.getPort()));
                     try {
                         tc.handshake(Math.max(1, connectTimeoutNanos - (System.nanoTime() - start)));
-                        sslStats.succeeded(tc.session(), false);
+                        sslStats.succeeded(tc.session(), handshakeStart);
                     } catch (IOException e) {
                         sslStats.failed(e);
                         throw e;

@@ -76,6 +76,14 @@ public final class SslStats implements ReloadListener {
         failVerifySan.increment();
     }
 
+    /**
+     * A completed handshake that started at {@code startMillis}: a session created before it was resumed from the
+     * session cache or a ticket (the JDK hands back the cached session object).
+     */
+    public void succeeded(SSLSession session, long startMillis) {
+        succeeded(session, session.getCreationTime() < startMillis);
+    }
+
     public void succeeded(SSLSession session, boolean resumed) {
         handshake.increment();
         if (resumed) {

@@ -193,6 +193,25 @@ class TlsE2ETest {
     }
 
     @Test
+    void resumedSessionIsCounted() throws Exception {
+        Path session = pki.dir().resolve("session.pem");
+        Path input = pki.dir().resolve("resume-request.txt");
+        Files.writeString(input, "GET /status/204 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        String base = Pki.OPENSSL + " s_client -connect 127.0.0.1:" + inbound + " -servername localhost -CAfile "
+                + pki.crt("mesh") + " -cert " + pki.crt("client") + " -key " + pki.key("client") + " -ign_eof ";
+        long before = stat(ssl("session_reused"));
+        E2E.Run first = E2E.run(List.of("sh", "-c", base + "-sess_out " + session + " < " + input),
+                Duration.ofSeconds(20));
+        assertTrue((first.text() + first.err()).contains("HTTP/1.1 204"), first.text() + first.err());
+        E2E.Run second = E2E.run(List.of("sh", "-c", base + "-sess_in " + session + " < " + input),
+                Duration.ofSeconds(20));
+        String out = second.text() + second.err();
+        assertTrue(out.contains("Reused, TLSv1.3"), out);
+        assertTrue(out.contains("HTTP/1.1 204"), out);
+        awaitStat(ssl("session_reused"), before + 1);
+    }
+
+    @Test
     void tls11IsRefused() throws Exception {
         E2E.Run r = E2E.run(List.of("sh", "-c", Pki.OPENSSL + " s_client -connect 127.0.0.1:" + inbound
                 + " -tls1_1 -cert " + pki.crt("client") + " -key " + pki.key("client") + " < /dev/null"),
