@@ -82,6 +82,13 @@ public final class Http1Connection extends Deadline implements Runnable {
     private final String localAddress;
     /** The route of the request in flight, or null. Owner thread only. */
     private Route route;
+    /**
+     * How long the last wait for a request took. A busy keep-alive connection keeps its TLS buffers between requests
+     * (re-making them per request would cost an allocation and a read each); one whose last wait exceeded
+     * {@link #IDLE_RELEASE_NANOS} releases them before it waits again. Owner thread only.
+     */
+    private long lastWaitNanos;
+    private static final long IDLE_RELEASE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     /** When the first byte of the request being read arrived. Owner thread only. */
     private long firstByteNanos;
     private long firstByteMillis;
@@ -294,8 +301,15 @@ public final class Http1Connection extends Deadline implements Runnable {
                     }
                 } else if (!started) {
                     arm(idleNanos, IDLE);
+                    if (lastWaitNanos > IDLE_RELEASE_NANOS) {
+                        channel.idle(); // a connection that tends to sit idle gives its TLS buffers back meanwhile
+                    }
                 }
+                long waitStart = started ? 0 : System.nanoTime();
                 int n = in.fill();
+                if (!started) {
+                    lastWaitNanos = System.nanoTime() - waitStart;
+                }
                 if (n < 0) {
                     disarm();
                     if (started && firedReason() == HEADERS) {

@@ -21,6 +21,13 @@ public interface Transport extends ByteChannel, GatheringByteChannel {
     /** The TCP connection underneath: addresses and options. */
     SocketChannel socket();
 
+    /**
+     * The connection is about to wait for its peer with nothing in flight: drop per-connection buffers that can be
+     * made again (TLS record buffers). Plain TCP holds none.
+     */
+    default void idle() {
+    }
+
     /** True over TLS. */
     default boolean secure() {
         return false;

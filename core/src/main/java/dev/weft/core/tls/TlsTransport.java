@@ -76,6 +76,11 @@ public final class TlsTransport implements Transport {
     }
 
     @Override
+    public void idle() {
+        channel.releaseBuffers();
+    }
+
+    @Override
     public String peerUriSan() {
         return peer.uriSans().isEmpty() ? null : peer.uriSans().get(0);
     }

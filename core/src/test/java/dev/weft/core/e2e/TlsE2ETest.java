@@ -212,6 +212,19 @@ class TlsE2ETest {
     }
 
     @Test
+    void keepAliveConnectionThatWentIdleStillServesAfterReleasingItsBuffers() throws Exception {
+        // request 1, a 1.3 s pause (the next wait releases the TLS buffers), request 2, request 3 after the release
+        String req = "GET /status/204 HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n";
+        String last = "GET /status/204 HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n";
+        E2E.Run r = E2E.run(List.of("sh", "-c", "(printf '" + req + "'; sleep 1.3; printf '" + req + "'; sleep 0.4; "
+                + "printf '" + last + "'; sleep 1) | " + Pki.OPENSSL + " s_client -quiet -connect 127.0.0.1:" + inbound
+                + " -servername localhost -CAfile " + pki.crt("mesh") + " -cert " + pki.crt("client") + " -key "
+                + pki.key("client") + " -ign_eof"), Duration.ofSeconds(30));
+        String out = r.text();
+        assertEquals(3, out.split("HTTP/1.1 204", -1).length - 1, out + r.err());
+    }
+
+    @Test
     void tls11IsRefused() throws Exception {
         E2E.Run r = E2E.run(List.of("sh", "-c", Pki.OPENSSL + " s_client -connect 127.0.0.1:" + inbound
                 + " -tls1_1 -cert " + pki.crt("client") + " -key " + pki.key("client") + " < /dev/null"),

@@ -102,6 +102,8 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
 
     // Inbound side, guarded by readLock.
     private ByteBuffer netIn; // write mode: [0, position) is ciphertext not yet unwrapped; null when released
+    /** Under readLock: where a released connection waits for its next bytes (one TLS record header). */
+    private final ByteBuffer idleProbe = ByteBuffer.allocate(5);
     private ByteBuffer appIn; // read mode: [position, limit) is plaintext not yet returned; null until needed
     /** Written under readLock, volatile for the accessors and shutdownInput. */
     private volatile InboundState inboundState = InboundState.OPEN;
@@ -326,6 +328,18 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
     }
 
     private int readRecords(ByteBuffer dst) throws IOException {
+        if (netIn == null) {
+            // released while idle: wait for the peer's next bytes in a 5-byte buffer, so that an idle connection
+            // holds no record-sized buffer while it waits
+            idleProbe.clear();
+            int n = socket.read(idleProbe);
+            if (n < 0 || inputShutdownRequested) {
+                inboundState = inputShutdownRequested || n >= 0 ? InboundState.SHUTDOWN
+                        : InboundState.TRUNCATED;
+                return -1;
+            }
+            netIn().put(idleProbe.flip());
+        }
         boolean viaAppIn = false;
         while (true) {
             ByteBuffer in = netIn();
