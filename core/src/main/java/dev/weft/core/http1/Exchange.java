@@ -92,7 +92,7 @@ final class Exchange {
         }
         // the response (or the local reply) is out: end our side so the client stops sending, let the pump linger
         try {
-            conn.channel().shutdownOutput();
+            conn.shutdownOutputBounded();
         } catch (IOException ignored) {
             // already closed
         }

@@ -155,7 +155,8 @@ public final class Http1Connection extends Deadline implements Runnable {
     private final class WriteDeadline extends Deadline {
         @Override
         protected void onExpired(int reason) {
-            Channels.closeQuietly(channel);
+            // the TCP socket: runs on the shared timer thread, which must never block on a TLS close_notify
+            Channels.closeQuietly(channel.socket());
         }
     }
 
@@ -209,7 +210,7 @@ public final class Http1Connection extends Deadline implements Runnable {
      */
     private void lingeringClose() {
         try {
-            channel.shutdownOutput();
+            shutdownOutputBounded();
         } catch (IOException ignored) {
             return; // the peer is gone: nothing left to protect
         }
@@ -259,7 +260,8 @@ public final class Http1Connection extends Deadline implements Runnable {
 
     /** Closes the connection at once (end of the drain timeout). */
     public void abort() {
-        Channels.closeQuietly(channel);
+        // the TCP socket, not the transport: a TLS close would try a close_notify, and this must not block
+        Channels.closeQuietly(channel.socket());
     }
 
     @Override
@@ -396,6 +398,16 @@ public final class Http1Connection extends Deadline implements Runnable {
             linger = true;
         }
         return keep;
+    }
+
+    /** Half-closes our side, bounded like a write: over TLS it writes a close_notify the client may not read. */
+    void shutdownOutputBounded() throws IOException {
+        writeDeadline.arm(idleNanos, 1);
+        try {
+            channel.shutdownOutput();
+        } finally {
+            writeDeadline.disarm();
+        }
     }
 
     /** Writes to the client, bounded by the idle timeout. */

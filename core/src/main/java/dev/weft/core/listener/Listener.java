@@ -48,6 +48,8 @@ public final class Listener implements ListenerContext, AutoCloseable {
     private final Map<String, Cluster> clusters;
     private final Deadlines deadlines;
     private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
+    /** Accepted TLS connections still in their handshake. */
+    private final Set<SocketChannel> handshaking = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final AtomicInteger rejected = new AtomicInteger();
     private ServerSocketChannel server;
@@ -181,24 +183,32 @@ public final class Listener implements ListenerContext, AutoCloseable {
     /** On the connection's own virtual thread: the TLS handshake, then HTTP. */
     private void handshakeThenServe(SocketChannel ch) {
         Http1Connection c = null;
+        boolean handshaken = false;
+        handshaking.add(ch); // visible to drain and close while it has no Http1Connection yet
         try {
             InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
             long handshakeStart = System.currentTimeMillis();
             TlsChannel tc = TlsChannel.server(ch, tls.newEngine(peer.getAddress().getHostAddress(), peer.getPort()));
             tc.handshake(config.tls().handshakeTimeout().toNanos());
+            handshaken = true;
             sslStats.succeeded(tc.session(), handshakeStart);
             c = new Http1Connection(this, new TlsTransport(tc), this::closed);
             connections.add(c);
-        } catch (IOException | RuntimeException e) {
-            if (sslStats != null) {
-                sslStats.failed(e);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            if (!handshaken) {
+                sslStats.failed(e instanceof Exception ex ? ex : new IOException(e));
+                LOG.log(System.Logger.Level.DEBUG, "listener {0}: TLS handshake failed: {1}", config.name(),
+                        e.toString());
+            } else {
+                stats.cxOverflow.increment(); // no memory for the connection's buffer
             }
-            LOG.log(System.Logger.Level.DEBUG, "listener {0}: TLS handshake failed: {1}", config.name(), e.toString());
             Channels.closeQuietly(ch);
             connectionCount.decrementAndGet();
             stats.cxActive.decrement();
             stats.cxDestroy.increment();
             return;
+        } finally {
+            handshaking.remove(ch);
         }
         if (draining) {
             c.closeIfIdle();
@@ -280,9 +290,9 @@ public final class Listener implements ListenerContext, AutoCloseable {
         return t == null ? List.of() : t.certInfo(now);
     }
 
-    /** Connections still open. */
+    /** Connections still open (TLS ones in their handshake included). */
     public int openConnections() {
-        return connections.size();
+        return connections.size() + handshaking.size();
     }
 
     /** Connections refused because max_connections was reached or the listener was draining. */
@@ -299,6 +309,9 @@ public final class Listener implements ListenerContext, AutoCloseable {
         }
         for (Http1Connection c : connections) {
             c.abort();
+        }
+        for (SocketChannel ch : handshaking) {
+            Channels.closeQuietly(ch);
         }
     }
 }

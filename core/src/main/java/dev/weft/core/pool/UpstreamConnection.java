@@ -83,7 +83,18 @@ public final class UpstreamConnection extends Deadline {
             return false;
         }
         if (transport.secure()) {
-            return true; // a non-blocking peek would have to go through the TLS engine; the retry rule covers it
+            // peek at the TCP socket under TLS: end of stream, or any byte (an alert, a close_notify) that arrived
+            // while idle, means the upstream is done with this connection; the bytes are lost with it
+            try {
+                channel.configureBlocking(false);
+                try {
+                    return channel.read(java.nio.ByteBuffer.allocate(1)) == 0;
+                } finally {
+                    channel.configureBlocking(true);
+                }
+            } catch (java.io.IOException e) {
+                return false;
+            }
         }
         java.nio.ByteBuffer buf = input.buffer();
         if (buf.hasRemaining()) {
