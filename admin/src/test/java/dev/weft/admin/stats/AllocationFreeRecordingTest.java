@@ -27,11 +27,18 @@ class AllocationFreeRecordingTest {
             }
             long threadId = Thread.currentThread().threadId();
             THREADS.getThreadAllocatedBytes(threadId); // the first call may initialise something
-            long before = THREADS.getThreadAllocatedBytes(threadId);
-            record(counter, gauge, histogram);
-            long after = THREADS.getThreadAllocatedBytes(threadId);
-            assertEquals(0, after - before, "bytes allocated by " + OPS + " increments/adds/sets/records");
-            assertEquals((WARM_UP_ROUNDS + 1L) * OPS * 2, counter.get());
+            // steady state is when the JIT is done with this code: measure rounds until one allocates nothing; a
+            // real per-operation allocation would show in every round
+            long allocated = Long.MAX_VALUE;
+            int rounds = 0;
+            while (allocated != 0 && rounds < 20) {
+                long before = THREADS.getThreadAllocatedBytes(threadId);
+                record(counter, gauge, histogram);
+                allocated = THREADS.getThreadAllocatedBytes(threadId) - before;
+                rounds++;
+            }
+            assertEquals(0, allocated, "bytes allocated by " + OPS + " increments/adds/sets/records (last round)");
+            assertEquals((WARM_UP_ROUNDS + (long) rounds) * OPS * 2, counter.get());
         }
     }
 
