@@ -86,6 +86,15 @@ class ObservabilityE2ETest {
             w.send("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n");
             assertEquals(400, w.read().status());
         }
+        // stats and log lines are recorded just after each response reaches the client: wait for the last ones
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String s = adminGet("/stats?filter=http%5C.ingress%5C.downstream_rq_total").body();
+            if (s.contains("http.ingress.downstream_rq_total: " + (OK_REQUESTS + 3))) {
+                break;
+            }
+            Thread.sleep(10);
+        }
     }
 
     @AfterAll

@@ -51,6 +51,11 @@ class TlsUpstreamStaleE2ETest {
             var front = proxy.address("front");
             assertEquals(200, Wire.get(front, "x", "/first").status());
             var pool = proxy.cluster("tls_upstream").hosts().get(0).pool();
+            // the connection goes back to the pool just after the response reaches the client
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (pool.idleConnections() != 1 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
             assertEquals(1, pool.idleConnections());
             Thread.sleep(1000); // the upstream's 300 ms idle timeout closes its end (close_notify, then FIN)
             try (Wire w = Wire.connect(front)) {
