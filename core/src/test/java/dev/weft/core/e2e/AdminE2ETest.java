@@ -74,9 +74,19 @@ class AdminE2ETest {
         assertTrue(memory.body().contains("direct"), memory.body());
     }
 
+    /** Request stats are recorded just after the response reaches the client: wait for the n-th. */
+    private void awaitCompleted(int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline
+                && !admin("GET", "/stats").body().contains("http.main.downstream_rq_completed: " + n)) {
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void usedOnlyFilterAndJsonFormsOfStats() throws Exception {
         assertEquals(200, Wire.get(address, "x", "/").status());
+        awaitCompleted(1);
         String used = admin("GET", "/stats?usedonly").body();
         assertTrue(used.contains("http.main.downstream_rq_2xx: 1"), used);
         assertTrue(!used.contains("http.main.downstream_rq_5xx"), "a counter never used is not listed:\n" + used);
@@ -90,6 +100,7 @@ class AdminE2ETest {
     @Test
     void resetCountersZeroesCountersNotGauges() throws Exception {
         assertEquals(200, Wire.get(address, "x", "/").status());
+        awaitCompleted(1);
         assertEquals(405, admin("GET", "/reset_counters").statusCode(), "mutating endpoints are POST-only");
         assertEquals(200, admin("POST", "/reset_counters").statusCode());
         String s = admin("GET", "/stats").body();

@@ -89,8 +89,10 @@ class ObservabilityE2ETest {
         // stats and log lines are recorded just after each response reaches the client: wait for the last ones
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            String s = adminGet("/stats?filter=http%5C.ingress%5C.downstream_rq_total").body();
-            if (s.contains("http.ingress.downstream_rq_total: " + (OK_REQUESTS + 3))) {
+            String s = adminGet("/stats?filter=http%5C.ingress%5C.downstream_rq_").body();
+            // every request ended: 10 counted, 9 completed (the malformed one is refused before it is a request)
+            if (s.contains("http.ingress.downstream_rq_total: " + (OK_REQUESTS + 3))
+                    && s.contains("http.ingress.downstream_rq_completed: " + (OK_REQUESTS + 2))) {
                 break;
             }
             Thread.sleep(10);
