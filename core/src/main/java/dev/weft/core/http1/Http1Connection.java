@@ -534,7 +534,7 @@ public final class Http1Connection extends Deadline implements Runnable {
                 try {
                     up = host.pool().acquire(attempt > 0);
                 } catch (UpstreamException e) {
-                    return localReply(e.flag().status(), e.flag().body() + "\n", !hasBody && head.keepAlive(),
+                    return localReply(e.status(), e.flag().body() + "\n", !hasBody && head.keepAlive(),
                             head.isHead(), e.flag(), e.getMessage());
                 }
                 Exchange ex = new Exchange(this, up, fwd, route, head, bodyKind, hasBody, attempt == 0,

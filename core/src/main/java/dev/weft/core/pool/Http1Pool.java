@@ -274,8 +274,13 @@ public final class Http1Pool {
             if (timedOut) {
                 stats.cxConnectTimeout.increment();
             }
+            // the upstream's certificate was refused (CA, validity, identity): Envoy's 503 for UF; a TCP connect failure
+            // stays 502
+            boolean refusedIdentity = e instanceof TlsHandshakeException h
+                    && h.reason() == TlsHandshakeException.Reason.CERTIFICATE;
             throw new UpstreamException(ResponseFlag.UF,
-                    (timedOut ? "connect timeout to " : "connect failed to ") + address + ": " + e.getMessage());
+                    (timedOut ? "connect timeout to " : "connect failed to ") + address + ": " + e.getMessage(),
+                    refusedIdentity ? 503 : ResponseFlag.UF.status());
         }
     }
 

@@ -273,7 +273,7 @@ class TlsE2ETest {
     @Test
     void outboundRefusesAnUpstreamWithTheWrongSpiffeId() throws Exception {
         Wire.Response r = Wire.get(outbound, "localhost", "/wrong-san/echo-headers");
-        assertEquals(502, r.status(), r.bodyText());
+        assertEquals(503, r.status(), r.bodyText()); // an identity refusal: 503 with flag UF
         assertTrue(r.bodyText().contains("connection failure"), r.bodyText());
         assertTrue(stat("cluster.wrong_san.ssl.fail_verify_san") >= 1);
         awaitStat("http.outbound.response_flags.UF", 1); // recorded just after the response went out
