@@ -109,7 +109,7 @@ public final class Http1Connection extends Deadline implements Runnable {
         this.remoteIp = remoteIp(channel.socket());
         this.remoteAddress = address(channel.socket(), true);
         this.localAddress = address(channel.socket(), false);
-        this.in = new ChannelInput(channel);
+        this.in = ChannelInput.pooled(channel);
         Http1Limits limits = new Http1Limits(Http1Limits.DEFAULT_MAX_REQUEST_LINE_BYTES,
                 options.maxRequestHeadersKb() * 1024, options.maxRequestHeadersCount(),
                 Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES, Http1Limits.DEFAULT_MAX_TRAILER_BYTES);
@@ -190,6 +190,7 @@ public final class Http1Connection extends Deadline implements Runnable {
             listener.deadlines().unregister(writeDeadline);
             pump.unregister(listener.deadlines());
             Channels.closeQuietly(channel);
+            in.release(); // the pump has ended (every exchange joins it): this thread is the buffer's last user
             onClose.accept(this);
         }
     }
@@ -285,10 +286,10 @@ public final class Http1Connection extends Deadline implements Runnable {
         state = WAITING;
         parser.reset();
         clearFired();
-        ByteBuffer buf = in.buffer();
         boolean started = false;
         try {
             while (true) {
+                ByteBuffer buf = in.buffer(); // fillIdle() may have replaced it
                 if (buf.hasRemaining()) {
                     if (!started) {
                         started = true;
@@ -301,14 +302,18 @@ public final class Http1Connection extends Deadline implements Runnable {
                         disarm();
                         return true;
                     }
-                } else if (!started) {
+                }
+                boolean idleWait = false;
+                if (!started && !buf.hasRemaining()) {
                     arm(idleNanos, IDLE);
                     if (lastWaitNanos > IDLE_RELEASE_NANOS) {
-                        channel.idle(); // a connection that tends to sit idle gives its TLS buffers back meanwhile
+                        // a connection that tends to sit idle gives its buffers back while it waits
+                        channel.idle();
+                        idleWait = true;
                     }
                 }
                 long waitStart = started ? 0 : System.nanoTime();
-                int n = in.fill();
+                int n = idleWait ? in.fillIdle() : in.fill();
                 if (!started) {
                     lastWaitNanos = System.nanoTime() - waitStart;
                 }

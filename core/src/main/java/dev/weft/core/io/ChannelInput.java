@@ -12,16 +12,31 @@ public final class ChannelInput {
     /** Bytes read per syscall at most; large enough for a typical head plus a body chunk. */
     public static final int BUFFER_SIZE = 16 * 1024;
 
+    /** Bytes an idle connection reads into while its buffer is back in the pool: a request line's start. */
+    static final int IDLE_PROBE_SIZE = 512;
+
     private final Transport channel;
-    private final ByteBuffer buffer;
+    private final boolean pooled;
+    /** Replaced only by the owner thread, in {@link #fillIdle()}; callers re-read it after that call. */
+    private ByteBuffer buffer;
+
+    /** A read side with a buffer borrowed from the shared {@link BufferPool}; give it back with {@link #release()}. */
+    public static ChannelInput pooled(Transport channel) {
+        return new ChannelInput(channel, BufferPool.acquire(), true);
+    }
 
     public ChannelInput(Transport channel) {
-        this(channel, ByteBuffer.allocateDirect(BUFFER_SIZE));
+        this(channel, ByteBuffer.allocateDirect(BUFFER_SIZE), false);
     }
 
     public ChannelInput(Transport channel, ByteBuffer buffer) {
+        this(channel, buffer, false);
+    }
+
+    private ChannelInput(Transport channel, ByteBuffer buffer, boolean pooled) {
         this.channel = channel;
         this.buffer = buffer;
+        this.pooled = pooled;
         buffer.clear().flip();
     }
 
@@ -41,6 +56,37 @@ public final class ChannelInput {
             return n;
         } finally {
             buffer.flip();
+        }
+    }
+
+    /**
+     * Waits for the peer's next bytes without holding the read buffer (for an idle connection with nothing unread):
+     * the buffer goes back to the pool, the wait uses a small probe, and a buffer is borrowed again when bytes come.
+     * Returns the count read, or -1 at end of stream. The buffer object changes: callers re-read {@link #buffer()}.
+     */
+    public int fillIdle() throws IOException {
+        if (!pooled || buffer.hasRemaining()) {
+            return fill();
+        }
+        BufferPool.release(buffer);
+        buffer = null;
+        ByteBuffer probe = ByteBuffer.allocate(IDLE_PROBE_SIZE);
+        int n = -1;
+        try {
+            n = channel.read(probe);
+        } finally {
+            buffer = BufferPool.acquire();
+            probe.flip();
+            buffer.put(probe).flip();
+        }
+        return n;
+    }
+
+    /** Gives a pooled buffer back; call once, from the owner thread, after the last use. */
+    public void release() {
+        if (pooled && buffer != null) {
+            BufferPool.release(buffer);
+            buffer = null;
         }
     }
 
