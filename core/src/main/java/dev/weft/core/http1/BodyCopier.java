@@ -34,11 +34,14 @@ final class BodyCopier {
             "www-authenticate", "proxy-authenticate", "if-match", "if-none-match", "if-modified-since",
             "if-unmodified-since", "if-range", "range");
 
-    /** Framing scratch: chunk header ("<16 hex digits>\r\n") and the CRLF after data. */
-    private final ByteBuffer chunkHead = ByteBuffer.allocateDirect(24);
-    private final ByteBuffer crlf = ByteBuffer.allocateDirect(2);
+    /**
+     * Framing scratch: chunk header ("<16 hex digits>\r\n") and the CRLF after data. Made on the first chunked
+     * body, so that connections that never see one (and idle ones) do not carry them.
+     */
+    private ByteBuffer chunkHead;
+    private ByteBuffer crlf;
     private final ByteBuffer[] gather = new ByteBuffer[3];
-    private final HeadWriter trailers = new HeadWriter();
+    private HeadWriter trailers;
 
     private Deadline readDeadline;
     private long readIdleNanos;
@@ -134,6 +137,10 @@ final class BodyCopier {
 
     /** Writes one chunk: header, the next {@code n} bytes of {@code data}, CRLF, in one gathering write. */
     private void writeChunk(Transport out, ByteBuffer data) throws SinkException {
+        if (chunkHead == null) {
+            chunkHead = ByteBuffer.allocateDirect(24);
+            crlf = ByteBuffer.allocateDirect(2);
+        }
         chunkHead.clear();
         HeadWriter.writeChunkHeader(chunkHead, data.remaining());
         chunkHead.flip();
@@ -195,6 +202,9 @@ final class BodyCopier {
                 payloadBytes += n;
             } else if (n == ChunkedDecoder.END) {
                 if (reencode) {
+                    if (trailers == null) {
+                        trailers = new HeadWriter();
+                    }
                     trailers.reset();
                     trailers.lastChunk();
                     for (int i = 0, c = decoder.trailerCount(); i < c; i++) {
