@@ -425,6 +425,12 @@ public final class TlsChannel implements ByteChannel, GatheringByteChannel {
             return; // TLS 1.2 after our close_notify: the engine waits for the peer's; its data still flows
         }
         if (!postHandshakeMessagesAllowed) {
+            if (outputShutdown && (status == HandshakeStatus.NEED_WRAP || status == HandshakeStatus.NEED_UNWRAP)) {
+                // Our own close is in progress, not a renegotiation: shutdownOutput() / close() set outputShutdown
+                // before engine.closeOutbound(), and until the write-lock holder has wrapped our close_notify the
+                // engine reports NEED_WRAP to a concurrent unwrap. The writer sends it; the peer's data still flows.
+                return;
+            }
             // TLS 1.2 and earlier: a handshake message now is a renegotiation (HelloRequest / ClientHello). We refuse
             // them all (as Envoy does): the connection ends here rather than re-running a handshake mid-stream.
             closeSocketQuietly();
