@@ -49,9 +49,17 @@ class LauncherTest {
     void helpListsEveryCommand() throws Exception {
         Result r = weft(jdk(), "help");
         assertEquals(0, r.code(), r.out());
-        for (String c : List.of("run [-c FILE]", "validate -c FILE", "test", "version", "help", "WEFT_JAVA_OPTS")) {
+        for (String c : List.of("run [-c FILE]", "validate -c FILE", "test", "version", "help", "bench micro",
+                "WEFT_JAVA_OPTS")) {
             assertTrue(r.out().contains(c), c + " in " + r.out());
         }
+    }
+
+    @Test
+    void benchWithoutASubcommandShowsItsUsage() throws Exception {
+        Result r = weft(jdk(), "bench");
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.out().contains("./weft bench micro [REGEX] [--json FILE]"), r.out());
     }
 
     @Test
