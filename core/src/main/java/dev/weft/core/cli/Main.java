@@ -4,6 +4,7 @@ import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ConfigLoader;
 import dev.weft.core.config.ListenerConfig;
 import dev.weft.core.config.WeftConfig;
+import dev.weft.core.io.Addresses;
 import dev.weft.core.listener.Listener;
 import dev.weft.core.server.WeftServer;
 import dev.weft.core.server.WeftVersion;
@@ -114,16 +115,10 @@ public final class Main {
         for (Listener l : server.listeners()) {
             ListenerConfig lc = l.config();
             var a = l.localAddress();
-            String host = a.getAddress().getHostAddress();
-            if (host.contains(":")) {
-                host = "[" + host + "]";
-            }
-            out.println("listener " + lc.name() + ": http://" + host + ":" + a.getPort() + "/");
+            out.println("listener " + lc.name() + ": http://" + Addresses.of(a) + "/");
         }
         if (server.adminAddress() != null) {
-            var a = server.adminAddress();
-            String host = a.getAddress().getHostAddress();
-            out.println("admin: http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/");
+            out.println("admin: http://" + Addresses.of(server.adminAddress()) + "/");
         }
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

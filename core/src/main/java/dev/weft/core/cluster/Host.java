@@ -1,5 +1,6 @@
 package dev.weft.core.cluster;
 
+import dev.weft.core.io.Addresses;
 import dev.weft.core.pool.Http1Pool;
 
 import java.net.InetSocketAddress;
@@ -21,8 +22,7 @@ public final class Host {
     Host(InetSocketAddress address, Http1Pool pool) {
         this.address = address;
         this.pool = pool;
-        String ip = address.getAddress().getHostAddress();
-        this.display = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
+        this.display = Addresses.of(address);
     }
 
     public InetSocketAddress address() {

@@ -1,5 +1,6 @@
 package dev.weft.core.config;
 
+import dev.weft.core.io.Addresses;
 import dev.weft.core.config.ClusterConfig.DiscoveryType;
 import dev.weft.core.config.ClusterConfig.LbPolicy;
 import java.time.Duration;
@@ -68,7 +69,7 @@ final class ConfigBinder {
         }
         if (admin != null && admin.address() != null && admin.port() != 0 && adminMap != null) {
             // the admin server is never on a data listener
-            String binding = (admin.address().contains(":") ? "[" + admin.address() + "]" : admin.address()) + ":"
+            String binding = Addresses.literal(admin.address()) + ":"
                     + admin.port();
             String first = bindings.get(binding.toLowerCase(Locale.ROOT));
             if (first != null) {
@@ -159,7 +160,7 @@ final class ConfigBinder {
         String address = m.has("address") ? address(m, "address", false) : ConfigDefaults.LISTENER_ADDRESS;
         Integer port = m.requiredInteger("port", 0, 65535);
         if (address != null && port != null && port != 0) { // port 0 binds a fresh ephemeral port every time
-            String binding = (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+            String binding = Addresses.literal(address) + ":" + port;
             String first = bindings.putIfAbsent(binding.toLowerCase(Locale.ROOT), path);
             if (first != null) {
                 m.problem("port", binding + " is already used by " + first);
@@ -307,7 +308,7 @@ final class ConfigBinder {
             String address = e.require("address") ? address(e, "address", type == DiscoveryType.STATIC) : null;
             Integer port = e.requiredInteger("port", 1, 65535);
             if (address != null && port != null) {
-                String key = (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+                String key = Addresses.literal(address) + ":" + port;
                 String first = seen.putIfAbsent(key.toLowerCase(Locale.ROOT), itemPath);
                 if (first != null) {
                     e.problem("duplicate endpoint " + key + " (first at " + first + ")");

@@ -13,6 +13,7 @@ import dev.weft.core.config.HttpOptions;
 import dev.weft.core.config.ListenerConfig;
 import dev.weft.core.config.RouteAction;
 import dev.weft.core.io.ChannelInput;
+import dev.weft.core.io.Addresses;
 import dev.weft.core.io.Channels;
 import dev.weft.core.io.Transport;
 import dev.weft.core.pool.UpstreamConnection;
@@ -119,22 +120,10 @@ public final class Http1Connection extends Deadline implements Runnable {
         this.pump = new RequestBodyPump(in, this, limits);
     }
 
-    /** This end's "ip:port", for a redirect of a request that named no host (HTTP/1.0 without Host). */
-    private String localHost() {
-        try {
-            InetSocketAddress a = (InetSocketAddress) channel.socket().getLocalAddress();
-            String ip = a.getAddress().getHostAddress();
-            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
-        } catch (IOException | RuntimeException e) {
-            return "localhost";
-        }
-    }
-
     private static String address(SocketChannel ch, boolean remote) {
         try {
             InetSocketAddress a = (InetSocketAddress) (remote ? ch.getRemoteAddress() : ch.getLocalAddress());
-            String ip = a.getAddress().getHostAddress();
-            return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + a.getPort();
+            return Addresses.of(a);
         } catch (IOException | RuntimeException e) {
             return "-";
         }
@@ -380,7 +369,7 @@ public final class Http1Connection extends Deadline implements Runnable {
             return keepAliveOrLinger(head, hasBody);
         }
         if (action instanceof RouteAction.Redirect r) {
-            String location = Redirects.location(r, route, head, view.host().isEmpty() ? localHost() : view.host());
+            String location = Redirects.location(r, route, head, view.host().isEmpty() ? localAddress : view.host());
             ByteBuffer reply = LocalReplies.build(downHead, r.responseCode(), null, "", location,
                     options.serverHeader(), keepAlive(head, hasBody), http10KeepAlive(head), head.isHead(),
                     route.responseHeaders());

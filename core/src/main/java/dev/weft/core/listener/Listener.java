@@ -1,5 +1,6 @@
 package dev.weft.core.listener;
 
+import dev.weft.core.io.Addresses;
 import dev.weft.admin.stats.StatsStore;
 import dev.weft.core.accesslog.AccessLogEntry;
 import dev.weft.core.accesslog.AccessLogWriter;
@@ -95,8 +96,7 @@ public final class Listener implements ListenerContext, AutoCloseable {
                     + config.port() + ": " + e.getMessage(), e);
         }
         InetSocketAddress bound = localAddress();
-        String ip = bound.getAddress().getHostAddress();
-        String statAddress = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + "_" + bound.getPort();
+        String statAddress = Addresses.literal(bound.getAddress().getHostAddress()) + "_" + bound.getPort();
         stats = new ListenerStats(store, statAddress);
         if (config.tls() != null) {
             sslStats = SslStats.listener(store, statAddress);

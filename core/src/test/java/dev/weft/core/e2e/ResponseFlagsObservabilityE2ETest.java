@@ -117,64 +117,52 @@ class ResponseFlagsObservabilityE2ETest {
 
     // ---- the cases ---------------------------------------------------------------------------------------------
 
+    /** Stats before and after one case, and its access log line. */
+    private record Observed(Map<String, Long> before, Map<String, Long> after, String line) {
+    }
+
+    /**
+     * Sends one GET that Weft must answer itself with {@code status} and {@code flag}: checks Envoy's reply body, that
+     * exactly that flag's counter and the status class moved by one, and the access log line.
+     */
+    private Observed localReply(String host, String target, int status, ResponseFlag flag, String detail)
+            throws Exception {
+        Map<String, Long> before = stats();
+        Wire.Response r = Wire.get(address, host, target);
+        assertEquals(status, r.status(), r.bodyText());
+        assertEquals(flag.body() + "\n", r.bodyText());
+        String line = awaitLogLine(path(target));
+        Map<String, Long> after = awaitStat(flagStat(flag.code()), before.get(flagStat(flag.code())) + 1);
+        assertOnlyFlag(before, after, flag.code());
+        assertEquals(1, delta(before, after, http("downstream_rq_" + status / 100 + "xx")));
+        assertLogLine(line, status, flag.code(), detail);
+        return new Observed(before, after, line);
+    }
+
     @Test
     void noVirtualHostIsNR() throws Exception {
-        Map<String, Long> before = stats();
-        String target = "/up/x?case=NR-host";
-        Wire.Response r = Wire.get(address, "elsewhere.test", target);
-        assertEquals(404, r.status(), r.bodyText());
-        String line = awaitLogLine(path(target));
-        Map<String, Long> after = awaitStat(flagStat("NR"), before.get(flagStat("NR")) + 1);
-        assertOnlyFlag(before, after, "NR");
-        assertEquals(1, delta(before, after, http("downstream_rq_4xx")));
-        assertLogLine(line, 404, "NR", "route_not_found");
+        localReply("elsewhere.test", "/up/x?case=NR-host", 404, ResponseFlag.NR, "route_not_found");
     }
 
     @Test
     void noRouteIsNR() throws Exception {
-        Map<String, Long> before = stats();
-        String target = "/no-route-here?case=NR-route";
-        Wire.Response r = Wire.get(address, HOST, target);
-        assertEquals(404, r.status(), r.bodyText());
-        assertEquals(ResponseFlag.NR.body() + "\n", r.bodyText());
-        String line = awaitLogLine(path(target));
-        Map<String, Long> after = awaitStat(flagStat("NR"), before.get(flagStat("NR")) + 1);
-        assertOnlyFlag(before, after, "NR");
-        assertEquals(1, delta(before, after, http("downstream_rq_4xx")));
-        assertLogLine(line, 404, "NR", "route_not_found");
+        localReply(HOST, "/no-route-here?case=NR-route", 404, ResponseFlag.NR, "route_not_found");
     }
 
     @Test
     void clusterWithoutHostsIsUH() throws Exception {
-        Map<String, Long> before = stats();
-        assertEquals(0, before.get("cluster.unresolved.membership_total"), "nothing.invalid resolves to nothing");
-        String target = "/uh/x?case=UH";
-        Wire.Response r = Wire.get(address, HOST, target);
-        assertEquals(503, r.status(), r.bodyText());
-        assertEquals(ResponseFlag.UH.body() + "\n", r.bodyText());
-        String line = awaitLogLine(path(target));
-        Map<String, Long> after = awaitStat(flagStat("UH"), before.get(flagStat("UH")) + 1);
-        assertOnlyFlag(before, after, "UH");
-        assertEquals(1, delta(before, after, http("downstream_rq_5xx")));
-        assertEquals(0, after.get("cluster.unresolved.membership_total"));
-        assertEquals(0, delta(before, after, "cluster.unresolved.upstream_rq_total"), "nothing was sent upstream");
-        assertLogLine(line, 503, "UH", "no_healthy_upstream");
+        assertEquals(0, stats().get("cluster.unresolved.membership_total"), "nothing.invalid resolves to nothing");
+        Observed o = localReply(HOST, "/uh/x?case=UH", 503, ResponseFlag.UH, "no_healthy_upstream");
+        assertEquals(0, o.after().get("cluster.unresolved.membership_total"));
+        assertEquals(0, delta(o.before(), o.after(), "cluster.unresolved.upstream_rq_total"),
+                "nothing was sent upstream");
     }
 
     @Test
     void connectFailureIsUF() throws Exception {
-        Map<String, Long> before = stats();
-        String target = "/uf/x?case=UF";
-        Wire.Response r = Wire.get(address, HOST, target);
-        assertEquals(502, r.status(), r.bodyText());
-        assertEquals(ResponseFlag.UF.body() + "\n", r.bodyText());
-        String line = awaitLogLine(path(target));
-        Map<String, Long> after = awaitStat(flagStat("UF"), before.get(flagStat("UF")) + 1);
-        assertOnlyFlag(before, after, "UF");
-        assertEquals(1, delta(before, after, http("downstream_rq_5xx")));
-        assertEquals(1, delta(before, after, "cluster.dead.upstream_cx_connect_fail"));
-        assertLogLine(line, 502, "UF", null);
-        assertTrue(line.contains("\"upstream_cluster\":\"dead\""), line);
+        Observed o = localReply(HOST, "/uf/x?case=UF", 502, ResponseFlag.UF, null);
+        assertEquals(1, delta(o.before(), o.after(), "cluster.dead.upstream_cx_connect_fail"));
+        assertTrue(o.line().contains("\"upstream_cluster\":\"dead\""), o.line());
 
         String clusters = adminGet("/clusters?format=json").body();
         Matcher m = Pattern.compile("\"name\"\\s*:\\s*\"dead\"\\s*,\\s*\"host_statuses\"\\s*:\\s*\\[\\s*\\{\\s*"
@@ -186,47 +174,22 @@ class ResponseFlagsObservabilityE2ETest {
 
     @Test
     void upstreamCloseBeforeResponseIsUC() throws Exception {
-        Map<String, Long> before = stats();
-        String target = "/up/close-before-response?case=UC";
-        Wire.Response r = Wire.get(address, HOST, target);
-        assertEquals(502, r.status(), r.bodyText());
-        assertEquals(ResponseFlag.UC.body() + "\n", r.bodyText());
-        String line = awaitLogLine(path(target));
-        Map<String, Long> after = awaitStat(flagStat("UC"), before.get(flagStat("UC")) + 1);
-        assertOnlyFlag(before, after, "UC");
-        assertEquals(1, delta(before, after, http("downstream_rq_5xx")));
-        assertLogLine(line, 502, "UC", "upstream_closed_before_response_started");
+        localReply(HOST, "/up/close-before-response?case=UC", 502, ResponseFlag.UC,
+                "upstream_closed_before_response_started");
     }
 
     @Test
     void upstreamResetBeforeResponseIsUR() throws Exception {
         // a body-less GET: the upstream's reset arrives before anything is written back, so it is always seen as a
         // reset (UpstreamErrorsE2ETest accepts UR or UC only for requests with a body)
-        Map<String, Long> before = stats();
-        String target = "/up/reset?case=UR";
-        Wire.Response r = Wire.get(address, HOST, target);
-        assertEquals(502, r.status(), r.bodyText());
-        assertEquals(ResponseFlag.UR.body() + "\n", r.bodyText());
-        String line = awaitLogLine(path(target));
-        Map<String, Long> after = awaitStat(flagStat("UR"), before.get(flagStat("UR")) + 1);
-        assertOnlyFlag(before, after, "UR");
-        assertEquals(1, delta(before, after, http("downstream_rq_5xx")));
-        assertLogLine(line, 502, "UR", "upstream_reset_before_response_started");
+        localReply(HOST, "/up/reset?case=UR", 502, ResponseFlag.UR, "upstream_reset_before_response_started");
     }
 
     @Test
     void routeTimeoutIsUT() throws Exception {
-        Map<String, Long> before = stats();
-        String target = "/ut/delay?ms=2000&case=UT";
-        Wire.Response r = Wire.get(address, HOST, target);
-        assertEquals(504, r.status(), r.bodyText());
-        assertEquals(ResponseFlag.UT.body() + "\n", r.bodyText());
-        String line = awaitLogLine(path(target));
-        Map<String, Long> after = awaitStat(flagStat("UT"), before.get(flagStat("UT")) + 1);
-        assertOnlyFlag(before, after, "UT");
-        assertEquals(1, delta(before, after, http("downstream_rq_5xx")));
-        assertEquals(1, delta(before, after, "cluster.a.upstream_rq_timeout"));
-        assertLogLine(line, 504, "UT", "upstream_response_timeout");
+        Observed o = localReply(HOST, "/ut/delay?ms=2000&case=UT", 504, ResponseFlag.UT,
+                "upstream_response_timeout");
+        assertEquals(1, delta(o.before(), o.after(), "cluster.a.upstream_rq_timeout"));
     }
 
     @Test
