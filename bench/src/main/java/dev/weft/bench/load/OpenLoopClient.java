@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -22,10 +24,13 @@ import org.HdrHistogram.Histogram;
  * measures each latency from the request's intended send time, so a stalled server cannot hide its stall by slowing
  * the client down (coordinated omission; the wrk2 and Nighthawk method).
  *
- * <p>Each connection is a blocking {@code SocketChannel} owned by one virtual thread ({@link ScheduledConnection}).
+ * <p>Each connection is a blocking {@code SocketChannel} (wrapped in a TLS channel if {@link Settings#tls()} is set)
+ * owned by one virtual thread ({@link ScheduledConnection}). With {@link Settings#newConnectionPerRequest()} each
+ * request opens its own connection instead and asks the server to close it.
  * Requests are never pipelined: a connection whose response is late sends its overdue requests back to back once the
- * response arrives, and each of them is charged from its own intended time. A failed request (refused, reset, closed
- * before the response ended, unparseable) counts as an error and the connection is reopened for the next one.
+ * response arrives, and each of them is charged from its own intended time. A failed request (refused, failed TLS
+ * handshake, reset, closed before the response ended, unparseable) counts as an error and the connection is reopened
+ * for the next one.
  *
  * <pre>{@code java -cp weft-benchmarks.jar dev.weft.bench.load.OpenLoopClient 127.0.0.1:8080 2000 16 30 /health}</pre>
  */
@@ -43,18 +48,32 @@ public final class OpenLoopClient {
     }
 
     /**
-     * What to load and for how long.
+     * What to load and for how long, and how to connect.
      *
-     * @param target        address to connect to
-     * @param host          value of the Host header
-     * @param path          request target, origin-form ({@code /...})
-     * @param connections   keep-alive connections sharing the schedule
-     * @param ratePerSecond requests per second over all connections
-     * @param duration      measured period
-     * @param warmup        period before it at the same rate whose requests are sent but not recorded
+     * <p>With {@code tls} every connection runs a TLS handshake (JDK {@link javax.net.ssl.SSLEngine} over the blocking
+     * socket) before its first request. The certificate is checked only by the context's trust managers: the host
+     * name is not verified (a benchmark client, pointed at a known address). Engines are created without a peer
+     * host, so no session is resumed and every new connection pays a full handshake: the worst case, and the same
+     * for every target. ALPN offers only {@code http/1.1}.
+     *
+     * @param target                  address to connect to
+     * @param host                    value of the Host header
+     * @param path                    request target, origin-form ({@code /...})
+     * @param connections             connections sharing the schedule (keep-alive ones, unless
+     *                                {@code newConnectionPerRequest}: then the number of concurrent exchanges)
+     * @param ratePerSecond           requests per second over all connections
+     * @param duration                measured period
+     * @param warmup                  period before it at the same rate whose requests are sent but not recorded
+     * @param tls                     context for TLS client connections, or null for plaintext
+     * @param sni                     server name to send in the TLS handshake (SNI), or null to send none; needs
+     *                                {@code tls}
+     * @param newConnectionPerRequest every request goes on a new connection (and TLS handshake) and carries
+     *                                {@code Connection: close}; its latency, from the intended send time as always,
+     *                                includes connect and handshake
      */
     public record Settings(InetSocketAddress target, String host, String path, int connections, double ratePerSecond,
-                           Duration duration, Duration warmup) {
+                           Duration duration, Duration warmup, SSLContext tls, String sni,
+                           boolean newConnectionPerRequest) {
         public Settings {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(host, "host");
@@ -76,13 +95,46 @@ public final class OpenLoopClient {
             if (duration.isNegative() || duration.isZero() || warmup.isNegative()) {
                 throw new IllegalArgumentException("duration must be positive and warmup not negative");
             }
+            if (sni != null) {
+                if (tls == null) {
+                    throw new IllegalArgumentException("sni needs tls: " + sni);
+                }
+                if (sni.indexOf(':') >= 0 || sni.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+                    throw new IllegalArgumentException("sni must be a host name, not an IP literal: " + sni);
+                }
+                new SNIHostName(sni); // RFC 6066 section 3: a DNS host name; throws if invalid
+            }
         }
 
-        /** Settings without warm-up, Host taken from the target. */
+        /** Plaintext, keep-alive connections. */
+        public Settings(InetSocketAddress target, String host, String path, int connections, double ratePerSecond,
+                        Duration duration, Duration warmup) {
+            this(target, host, path, connections, ratePerSecond, duration, warmup, null, null, false);
+        }
+
+        /** Settings without warm-up, Host taken from the target; plaintext, keep-alive connections. */
         public static Settings of(InetSocketAddress target, String path, int connections, double ratePerSecond,
                                   Duration duration) {
             return new Settings(target, target.getHostString() + ":" + target.getPort(), path, connections,
                     ratePerSecond, duration, Duration.ZERO);
+        }
+
+        /** The same settings over TLS ({@code tls} null: plaintext, and then {@code sni} must be null too). */
+        public Settings withTls(SSLContext tls, String sni) {
+            return new Settings(target, host, path, connections, ratePerSecond, duration, warmup, tls, sni,
+                    newConnectionPerRequest);
+        }
+
+        /** The same settings with a new connection per request ({@code true}) or keep-alive connections. */
+        public Settings withNewConnectionPerRequest(boolean newConnectionPerRequest) {
+            return new Settings(target, host, path, connections, ratePerSecond, duration, warmup, tls, sni,
+                    newConnectionPerRequest);
+        }
+
+        /** The same settings with another warm-up period. */
+        public Settings withWarmup(Duration warmup) {
+            return new Settings(target, host, path, connections, ratePerSecond, duration, warmup, tls, sni,
+                    newConnectionPerRequest);
         }
     }
 
@@ -91,16 +143,27 @@ public final class OpenLoopClient {
      *
      * @param latencyMicros     response end minus intended send time, in microseconds: the latency users saw
      * @param requests          responses received (any status)
-     * @param errors            requests without a response: connect failures, resets, early closes, bad framing,
-     *                          and anything still missing {@link #DRAIN_TIMEOUT} after the last scheduled send
+     * @param errors            requests without a response: connect and TLS handshake failures, resets, early closes,
+     *                          bad framing, and anything still missing {@link #DRAIN_TIMEOUT} after the last
+     *                          scheduled send
      * @param non2xx            responses whose status is not 2xx (included in {@code requests})
      * @param achievedRate      responses per second over {@code elapsed}
      * @param elapsed           from the end of warm-up until the last connection finished
      * @param sendLatencyMicros response end minus actual send time: what a closed-loop tool would report, kept only
-     *                          to show how much the schedule correction matters
+     *                          to show how much the schedule correction matters. With a new connection per
+     *                          request the send starts with the connect, so connect and handshake are included.
+     * @param connectionsOpened TCP connections opened for requests scheduled after the warm-up (successful connects,
+     *                          handshake failures included): one per request with a new connection per request,
+     *                          otherwise the initial connections (if there is no warm-up) plus the reconnects
      */
     public record Result(Histogram latencyMicros, long requests, long errors, long non2xx, double achievedRate,
-                         Duration elapsed, Histogram sendLatencyMicros) {
+                         Duration elapsed, Histogram sendLatencyMicros, long connectionsOpened) {
+
+        /** A result that did not count connections. */
+        public Result(Histogram latencyMicros, long requests, long errors, long non2xx, double achievedRate,
+                      Duration elapsed, Histogram sendLatencyMicros) {
+            this(latencyMicros, requests, errors, non2xx, achievedRate, elapsed, sendLatencyMicros, 0);
+        }
 
         /** One line: latency percentiles in milliseconds, achieved rate, errors. */
         public String summary() {
@@ -138,7 +201,7 @@ public final class OpenLoopClient {
      * @throws IOException if a connection cannot be opened before the run starts
      */
     public static Result run(Settings s) throws IOException, InterruptedException {
-        ByteBuffer request = encodeRequest(s.host(), s.path());
+        ByteBuffer request = encodeRequest(s.host(), s.path(), s.newConnectionPerRequest());
         double periodNanos = 1e9 / s.ratePerSecond();
         Histogram template = newHistogram();
 
@@ -151,8 +214,8 @@ public final class OpenLoopClient {
         List<ScheduledConnection> workers = new ArrayList<>(s.connections());
         List<Thread> threads = new ArrayList<>(s.connections());
         for (int i = 0; i < s.connections(); i++) {
-            ScheduledConnection w = new ScheduledConnection(s.target(), request, i, s.connections(), periodNanos,
-                    start, measureFrom, end, template);
+            ScheduledConnection w = new ScheduledConnection(s, request, i, periodNanos, start, measureFrom, end,
+                    template);
             workers.add(w);
             threads.add(Thread.ofVirtual().name("open-loop-" + i).start(w));
         }
@@ -178,27 +241,30 @@ public final class OpenLoopClient {
         long responses = 0;
         long errors = 0;
         long non2xx = 0;
+        long connectionsOpened = 0;
         for (ScheduledConnection w : workers) {
             latency.add(w.intendedLatencyMicros);
             sendLatency.add(w.sendLatencyMicros);
             responses += w.responses;
             errors += w.errors;
             non2xx += w.non2xx;
+            connectionsOpened += w.connectionsOpened;
         }
         Duration elapsed = Duration.ofNanos(Math.max(1, finished - measureFrom));
         double achieved = responses / (elapsed.toNanos() / 1e9);
-        return new Result(latency, responses, errors, non2xx, achieved, elapsed, sendLatency);
+        return new Result(latency, responses, errors, non2xx, achieved, elapsed, sendLatency, connectionsOpened);
     }
 
     static Histogram newHistogram() {
         return new Histogram(LOWEST_MICROS, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
     }
 
-    static ByteBuffer encodeRequest(String host, String path) {
+    static ByteBuffer encodeRequest(String host, String path, boolean close) {
         String head = "GET " + path + " HTTP/1.1\r\n"
                 + "Host: " + host + "\r\n"
                 + "User-Agent: weft-open-loop\r\n"
                 + "Accept: */*\r\n"
+                + (close ? "Connection: close\r\n" : "")
                 + "\r\n";
         return ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
     }

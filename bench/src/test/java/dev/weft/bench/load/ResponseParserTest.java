@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** Response framing, each case fed whole, split at every offset, and byte by byte. */
@@ -81,6 +83,50 @@ class ResponseParserTest {
         assertTrue(parser.endOfInput());
         assertEquals(200, parser.status());
         assertFalse(parser.keepAlive());
+    }
+
+    /** 1 MiB bodies, Content-Length and chunked (16 chunks of 64 KiB), arriving in reads of 64 KiB as on a socket. */
+    @ParameterizedTest(name = "chunked={0}")
+    @ValueSource(booleans = {false, true})
+    void skipsLargeBodiesReadInPieces(boolean chunked) throws Exception {
+        int size = 1 << 20;
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        byte[] data = new byte[64 * 1024];
+        if (chunked) {
+            wire.writeBytes(bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"));
+            for (int i = 0; i < size / data.length; i++) {
+                wire.writeBytes(bytes(Integer.toHexString(data.length) + "\r\n"));
+                wire.writeBytes(data);
+                wire.writeBytes(bytes("\r\n"));
+            }
+            wire.writeBytes(bytes("0\r\n\r\n"));
+        } else {
+            wire.writeBytes(bytes("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n"));
+            for (int i = 0; i < size / data.length; i++) {
+                wire.writeBytes(data);
+            }
+        }
+        int end = wire.size();
+        wire.writeBytes(bytes(NEXT));
+        ByteBuffer all = ByteBuffer.wrap(wire.toByteArray());
+
+        ResponseParser parser = new ResponseParser();
+        parser.reset();
+        boolean complete = false;
+        while (!complete) {
+            ByteBuffer read = all.slice(all.position(), Math.min(ScheduledConnection.READ_BUFFER_BYTES,
+                    all.remaining()));
+            assertTrue(read.hasRemaining(), "ran out of input before the response ended");
+            complete = parser.feed(read);
+            all.position(all.position() + read.position());
+        }
+        assertEquals(end, all.position(), "consumes exactly the response");
+        assertEquals(200, parser.status());
+        assertTrue(parser.keepAlive());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     @Test

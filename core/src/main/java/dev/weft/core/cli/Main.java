@@ -115,7 +115,7 @@ public final class Main {
         for (Listener l : server.listeners()) {
             ListenerConfig lc = l.config();
             var a = l.localAddress();
-            out.println("listener " + lc.name() + ": http://" + Addresses.of(a) + "/");
+            out.println("listener " + lc.name() + ": " + (lc.tls() == null ? "http" : "https") + "://" + Addresses.of(a) + "/");
         }
         if (server.adminAddress() != null) {
             out.println("admin: http://" + Addresses.of(server.adminAddress()) + "/");

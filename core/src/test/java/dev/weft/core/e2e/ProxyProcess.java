@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
  */
 final class ProxyProcess implements AutoCloseable {
     private static final java.util.regex.Pattern LISTENER_LINE =
-            java.util.regex.Pattern.compile("listener (\\S+): http://([^/]+):(\\d+)/");
+            java.util.regex.Pattern.compile("listener (\\S+): https?://([^/]+):(\\d+)/");
 
     final Process process;
     private final Path config;
