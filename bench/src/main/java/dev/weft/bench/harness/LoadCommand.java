@@ -94,6 +94,7 @@ public final class LoadCommand {
         checkTools();
         pin();
         String version = WeftVersion.get();
+        Report.Build build = build(version); // before the run: the tree may change while it runs
         Path outDir = opts.out() != null ? opts.out() : Path.of("perf-reports", version);
         boolean anyTls = opts.scenarios().stream().anyMatch(Scenario::tls);
         Pki pki = anyTls ? Pki.create(work.resolve("pki")) : null;
@@ -128,7 +129,7 @@ public final class LoadCommand {
                 scenarios.add(new Report.ScenarioResult(combo.scenario.id, combo.body, combo.bodyBytes,
                         combo.connections, byScenario.get(combo.key())));
             }
-            Report report = new Report(Report.SCHEMA, createdAt, machine(cores), tools(), build(version),
+            Report report = new Report(Report.SCHEMA, createdAt, machine(cores), tools(), build,
                     new Report.Settings(opts.durationSeconds(), opts.warmupSeconds(), opts.rates(), pinning(),
                             origin.kind, closedLoopTools(), "weft OpenLoopClient: fixed-rate schedule, latency from "
                             + "each request's intended send time (coordinated omission corrected)", opts.docker()),

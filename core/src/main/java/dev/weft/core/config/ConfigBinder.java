@@ -22,7 +22,12 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 final class ConfigBinder {
     private static final String[] LISTENER_FIELDS = {"name", "address", "port", "reuse_port", "max_connections",
-            "idle_timeout", "request_headers_timeout", "stat_prefix", "http", "virtual_hosts", "access_log", "tls"};
+            "idle_timeout", "request_headers_timeout", "stat_prefix", "http", "virtual_hosts", "access_log", "tls", "codec",
+            "http2"};
+    static final String[] HTTP2_FIELDS = {"max_concurrent_streams", "initial_stream_window_size",
+            "initial_connection_window_size", "max_header_list_size", "max_frame_size", "hpack_table_size",
+            "max_resets_per_second", "max_control_frames_per_second", "max_consecutive_empty_frames",
+            "stream_idle_timeout"};
     private static final String[] ACCESS_LOG_FIELDS = {"path", "format", "queue_capacity"};
     private static final String[] ADMIN_FIELDS = {"address", "port", "bearer_token", "allowed_paths"};
     private static final String[] VIRTUAL_HOST_FIELDS = {"name", "domains", "routes", "request_headers_to_add",
@@ -188,9 +193,67 @@ final class ConfigBinder {
         for (int i = 0; i < logNodes.size(); i++) {
             add(accessLogs, accessLog(logNodes.get(i), NodeReader.item(m.path("access_log"), i)));
         }
+        ListenerConfig.Codec codec = ListenerConfig.Codec.AUTO;
+        String codecName = m.string("codec", "auto");
+        switch (codecName == null ? "auto" : codecName) {
+            case "auto" -> codec = ListenerConfig.Codec.AUTO;
+            case "http1" -> codec = ListenerConfig.Codec.HTTP1;
+            case "http2" -> codec = ListenerConfig.Codec.HTTP2;
+            default -> m.problem("codec", "must be one of auto, http1, http2");
+        }
+        Http2Options http2 = m.has("http2") ? http2(m.map("http2", HTTP2_FIELDS)) : Http2Options.DEFAULTS;
         TlsConfig.Downstream tls = m.has("tls") ? this.tls.downstream(m.map("tls", TlsBinder.DOWNSTREAM_FIELDS)) : null;
+        if (tls != null) {
+            tls = withAlpn(tls, codec, m);
+        }
         return new ListenerConfig(name, address, port == null ? 0 : port, reusePort, maxConnections, idleTimeout,
-                headersTimeout, statPrefix, http, virtualHosts, accessLogs, tls);
+                headersTimeout, statPrefix, http, virtualHosts, accessLogs, tls, codec, http2);
+    }
+
+    /**
+     * The ALPN list of a TLS listener: by default what its codec speaks (auto: h2 then http/1.1); an explicit list
+     * must not offer a protocol the codec refuses.
+     */
+    private static TlsConfig.Downstream withAlpn(TlsConfig.Downstream tls, ListenerConfig.Codec codec, YamlMap m) {
+        List<String> alpn = tls.alpn();
+        if (alpn.isEmpty()) {
+            alpn = switch (codec) {
+                case AUTO -> List.of("h2", "http/1.1");
+                case HTTP1 -> List.of("http/1.1");
+                case HTTP2 -> List.of("h2");
+            };
+        } else {
+            for (String a : alpn) {
+                if (a.equals("h2") && codec == ListenerConfig.Codec.HTTP1
+                        || a.equals("http/1.1") && codec == ListenerConfig.Codec.HTTP2) {
+                    m.problem("tls", "alpn offers " + a + " but codec is " + codec.name().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return new TlsConfig.Downstream(tls.certificates(), tls.caFile(), tls.requireClientCertificate(),
+                tls.allowedClientSans(), alpn, tls.minVersion(), tls.maxVersion(), tls.cipherSuites(),
+                tls.handshakeTimeout());
+    }
+
+    private static Http2Options http2(YamlMap m) {
+        Http2Options d = Http2Options.DEFAULTS;
+        if (m == null) {
+            return d;
+        }
+        int streams = m.integer("max_concurrent_streams", d.maxConcurrentStreams(), 1, 10_000);
+        int streamWindow = m.integer("initial_stream_window_size", d.initialStreamWindowSize(), 65_535,
+                16 * 1024 * 1024);
+        int connWindow = m.integer("initial_connection_window_size", d.initialConnectionWindowSize(), 65_535,
+                256 * 1024 * 1024);
+        int headerList = m.integer("max_header_list_size", d.maxHeaderListSize(), 1024, 1024 * 1024);
+        int frame = m.integer("max_frame_size", d.maxFrameSize(), 16_384, 16_777_215);
+        int table = m.integer("hpack_table_size", d.hpackTableSize(), 0, 65_536);
+        int resets = m.integer("max_resets_per_second", d.maxResetsPerSecond(), 1, 1_000_000);
+        int control = m.integer("max_control_frames_per_second", d.maxControlFramesPerSecond(), 1, 1_000_000);
+        int empty = m.integer("max_consecutive_empty_frames", d.maxEmptyFrames(), 0, 1000);
+        Duration idle = m.duration("stream_idle_timeout", d.streamIdleTimeout());
+        return new Http2Options(streams, streamWindow, connWindow, headerList, frame, table, resets, control, empty,
+                idle);
     }
 
     /**

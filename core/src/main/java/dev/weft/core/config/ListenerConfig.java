@@ -18,6 +18,8 @@ import java.util.List;
  * @param virtualHosts          matched by Host in order of specificity (exact, suffix wildcard, prefix wildcard, '*')
  * @param accessLogs            where each request of this listener is logged (none by default)
  * @param tls                   TLS termination, or null for plain TCP
+ * @param codec                 which HTTP versions the listener speaks (Envoy's codec_type)
+ * @param http2                 HTTP/2 settings and limits
  */
 public record ListenerConfig(
         String name,
@@ -31,7 +33,20 @@ public record ListenerConfig(
         HttpOptions http,
         List<VirtualHostConfig> virtualHosts,
         List<AccessLogConfig> accessLogs,
-        TlsConfig.Downstream tls) {
+        TlsConfig.Downstream tls,
+        Codec codec,
+        Http2Options http2) {
+
+    /** Envoy's codec_type. */
+    public enum Codec {
+        /** TLS: h2 or http/1.1 by ALPN; plaintext: HTTP/2 with prior knowledge (h2c) detected by its preface. */
+        AUTO,
+        /** HTTP/1.1 only. */
+        HTTP1,
+        /** HTTP/2 only: ALPN h2 over TLS, prior knowledge in plaintext. */
+        HTTP2
+    }
+
     public ListenerConfig {
         virtualHosts = List.copyOf(virtualHosts);
         accessLogs = List.copyOf(accessLogs);

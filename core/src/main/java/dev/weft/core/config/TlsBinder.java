@@ -75,7 +75,7 @@ final class TlsBinder {
         if (timeout.isZero()) {
             m.problem("handshake_timeout", "must be greater than 0");
         }
-        return new TlsConfig.Downstream(certificates, ca, require, sans, alpn(m), versions[0], versions[1],
+        return new TlsConfig.Downstream(certificates, ca, require, sans, alpn(m, true), versions[0], versions[1],
                 strings(m, "cipher_suites"), timeout);
     }
 
@@ -94,7 +94,7 @@ final class TlsBinder {
             m.problem(m.has("cert_file") ? "key_file" : "cert_file", "cert_file and key_file go together");
         }
         String[] versions = versions(m);
-        return new TlsConfig.Upstream(sni, ca, sans(m), cert, key, alpn(m), versions[0], versions[1],
+        return new TlsConfig.Upstream(sni, ca, sans(m), cert, key, alpn(m, false), versions[0], versions[1],
                 strings(m, "cipher_suites"));
     }
 
@@ -126,15 +126,20 @@ final class TlsBinder {
         return out;
     }
 
-    private List<String> alpn(YamlMap m) {
+    /** The listed protocols; when absent, empty for a listener (its codec decides) and http/1.1 for a cluster. */
+    private List<String> alpn(YamlMap m, boolean listener) {
         if (!m.has("alpn")) {
-            return ALPN;
+            return listener ? List.of() : ALPN;
         }
         List<String> alpn = strings(m, "alpn");
         for (String a : alpn) {
-            if (!a.equals("http/1.1")) {
-                m.problem("alpn", "'" + a + "' is not supported (only http/1.1 until HTTP/2 lands)");
+            if (!a.equals("http/1.1") && !(listener && a.equals("h2"))) {
+                m.problem("alpn", "'" + a + "' is not supported (" + (listener ? "h2 and http/1.1" : "http/1.1")
+                        + ")");
             }
+        }
+        if (alpn.isEmpty()) {
+            m.problem("alpn", "must list at least one protocol");
         }
         return alpn;
     }

@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  * that answers before it has read the whole body (or echoes as it reads) cannot deadlock the exchange. Only
  * {@link #state} and the deadline slot are touched by other threads.
  */
-public final class Http1Connection extends Deadline implements Runnable {
+public final class Http1Connection extends Deadline implements Runnable, dev.weft.core.proxy.ServerConnection {
     private static final System.Logger LOG = System.getLogger("weft.http1");
 
     /** Deadline reasons for this connection's slot. */
@@ -66,7 +66,7 @@ public final class Http1Connection extends Deadline implements Runnable {
     private final ListenerConfig config;
     private final HttpOptions options;
     private final Transport channel;
-    private final Consumer<Http1Connection> onClose;
+    private final Consumer<? super Http1Connection> onClose;
     private final String remoteIp;
     private final ChannelInput in;
     private final RequestHeadParser parser;
@@ -101,7 +101,13 @@ public final class Http1Connection extends Deadline implements Runnable {
     /** WAITING between requests, ACTIVE while one is in flight; written by the owner, read by the drain. */
     private volatile int state = WAITING;
 
-    public Http1Connection(ListenerContext listener, Transport channel, Consumer<Http1Connection> onClose) {
+    public Http1Connection(ListenerContext listener, Transport channel, Consumer<? super Http1Connection> onClose) {
+        this(listener, channel, null, onClose);
+    }
+
+    /** With {@code initial}: bytes already read from the connection (protocol detection), parsed first. */
+    public Http1Connection(ListenerContext listener, Transport channel, ByteBuffer initial,
+                           Consumer<? super Http1Connection> onClose) {
         this.listener = listener;
         this.config = listener.config();
         this.options = config.http();
@@ -111,6 +117,12 @@ public final class Http1Connection extends Deadline implements Runnable {
         this.remoteAddress = address(channel.socket(), true);
         this.localAddress = address(channel.socket(), false);
         this.in = ChannelInput.pooled(channel);
+        if (initial != null && initial.hasRemaining()) {
+            ByteBuffer buf = in.buffer();
+            buf.compact();
+            buf.put(initial);
+            buf.flip();
+        }
         Http1Limits limits = new Http1Limits(Http1Limits.DEFAULT_MAX_REQUEST_LINE_BYTES,
                 options.maxRequestHeadersKb() * 1024, options.maxRequestHeadersCount(),
                 Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES, Http1Limits.DEFAULT_MAX_TRAILER_BYTES);

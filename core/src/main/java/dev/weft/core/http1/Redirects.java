@@ -6,20 +6,26 @@ import dev.weft.core.config.RouteMatch;
 import dev.weft.core.router.Route;
 
 /** Builds the Location of a redirect route from the request URL and the route's replacements (Envoy's rules). */
-final class Redirects {
+public final class Redirects {
     private Redirects() {
     }
 
     static String location(RouteAction.Redirect r, Route route, RequestHead head, String requestHost) {
+        return location(r, route, head.host(), head.path(), head.query(), requestHost);
+    }
+
+    /** The same from the parts of any request (HTTP/2 gives them as pseudo-headers). */
+    public static String location(RouteAction.Redirect r, Route route, String hostHeader, String requestPath,
+                                  String query, String requestHost) {
         String scheme = r.httpsRedirect() ? "https" : "http";
         String host = r.hostRedirect() != null ? r.hostRedirect() : requestHost;
         String port = "";
         if (r.portRedirect() != 0) {
             port = ":" + r.portRedirect();
         } else if (!r.httpsRedirect() && r.hostRedirect() == null) {
-            port = originalPort(head.host());
+            port = originalPort(hostHeader);
         }
-        String path = head.path() == null ? "/" : head.path();
+        String path = requestPath == null ? "/" : requestPath;
         if (r.pathRedirect() != null) {
             path = r.pathRedirect();
         } else if (r.prefixRewrite() != null && route.match().pathKind() == RouteMatch.PathKind.PREFIX) {
@@ -29,9 +35,8 @@ final class Redirects {
                 path = "/";
             }
         }
-        String q = head.query();
-        String query = r.stripQuery() || q == null ? "" : "?" + q;
-        return scheme + "://" + host + port + path + query;
+        String suffix = r.stripQuery() || query == null ? "" : "?" + query;
+        return scheme + "://" + host + port + path + suffix;
     }
 
     /** ":port" of a Host header value, or "". */

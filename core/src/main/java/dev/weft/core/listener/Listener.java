@@ -6,7 +6,16 @@ import dev.weft.core.accesslog.AccessLogEntry;
 import dev.weft.core.accesslog.AccessLogWriter;
 import dev.weft.core.cluster.Cluster;
 import dev.weft.core.config.ListenerConfig;
+import dev.weft.codec.http2.FrameReader;
+import dev.weft.core.config.ListenerConfig.Codec;
 import dev.weft.core.http1.Http1Connection;
+import dev.weft.core.http2.Http2Connection;
+import dev.weft.core.io.Transport;
+import dev.weft.core.proxy.ServerConnection;
+import dev.weft.core.stats.Http2Stats;
+import dev.weft.core.time.Deadline;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import dev.weft.core.io.Channels;
 import dev.weft.core.io.Transport;
 import dev.weft.core.http1.ListenerContext;
@@ -48,8 +57,8 @@ public final class Listener implements ListenerContext, AutoCloseable {
     private final Router router;
     private final Map<String, Cluster> clusters;
     private final Deadlines deadlines;
-    private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
-    /** Accepted TLS connections still in their handshake. */
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Accepted connections still in their TLS handshake or protocol detection. */
     private final Set<SocketChannel> handshaking = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final AtomicInteger rejected = new AtomicInteger();
@@ -58,6 +67,7 @@ public final class Listener implements ListenerContext, AutoCloseable {
     private volatile boolean draining;
     private final StatsStore store;
     private final HttpStats httpStats;
+    private final Http2Stats http2Stats;
     private final List<AccessLogWriter> accessLogs;
     /** Resolved once bound: the name has the real port. */
     private ListenerStats stats;
@@ -78,6 +88,7 @@ public final class Listener implements ListenerContext, AutoCloseable {
         this.deadlines = deadlines;
         this.store = stats;
         this.httpStats = new HttpStats(stats, config.statPrefix());
+        this.http2Stats = new Http2Stats(stats, config.statPrefix());
         this.accessLogs = List.copyOf(accessLogs);
     }
 
@@ -152,71 +163,167 @@ public final class Listener implements ListenerContext, AutoCloseable {
                 Channels.closeQuietly(ch);
                 continue;
             }
-            Http1Connection c = null;
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                if (tls != null) {
-                    stats.cxActive.increment();
-                    Thread.ofVirtual().start(() -> handshakeThenServe(ch));
-                    continue;
-                }
-                c = new Http1Connection(this, Transport.plain(ch), this::closed);
-                connections.add(c);
                 stats.cxActive.increment();
-                Thread.ofVirtual().start(c);
+                if (tls != null) {
+                    Thread.ofVirtual().start(() -> handshakeThenServe(ch));
+                } else {
+                    Thread.ofVirtual().start(() -> servePlain(ch));
+                }
             } catch (IOException | RuntimeException | OutOfMemoryError e) {
-                // out of (direct) memory for the connection's buffer: refuse this one, keep accepting
-                if (c == null || connections.remove(c)) {
-                    connectionCount.decrementAndGet();
-                }
-                if (c != null) {
-                    stats.cxActive.decrement();
-                }
-                stats.cxOverflow.increment();
-                stats.cxDestroy.increment();
-                rejected.incrementAndGet();
-                Channels.closeQuietly(ch);
+                stats.cxActive.decrement();
+                refused(ch);
             }
         }
     }
 
-    /** On the connection's own virtual thread: the TLS handshake, then HTTP. */
+    /** A connection accepted but not served: out of memory or threads. */
+    private void refused(SocketChannel ch) {
+        connectionCount.decrementAndGet();
+        stats.cxOverflow.increment();
+        stats.cxDestroy.increment();
+        rejected.incrementAndGet();
+        Channels.closeQuietly(ch);
+    }
+
+    /** Ends a connection that never got a protocol handler (closed or failed in its handshake or detection). */
+    private void ended(SocketChannel ch) {
+        Channels.closeQuietly(ch);
+        connectionCount.decrementAndGet();
+        stats.cxActive.decrement();
+        stats.cxDestroy.increment();
+    }
+
+    private static final byte[] PREFACE = FrameReader.PREFACE.getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * On the connection's own virtual thread, plaintext: with codec auto, tell HTTP/2 with prior knowledge (h2c) from
+     * HTTP/1.1 by the first bytes (a request line never starts like the connection preface), then serve.
+     */
+    private void servePlain(SocketChannel ch) {
+        Transport t = Transport.plain(ch);
+        if (config.codec() != Codec.AUTO) {
+            serve(t, config.codec() == Codec.HTTP2, null);
+            return;
+        }
+        ByteBuffer initial;
+        handshaking.add(ch);
+        try {
+            initial = sniff(t);
+        } catch (IOException e) {
+            initial = null;
+        } finally {
+            handshaking.remove(ch);
+        }
+        if (initial == null) {
+            ended(ch);
+            return;
+        }
+        serve(t, isPreface(initial), initial);
+    }
+
+    private static boolean isPreface(ByteBuffer b) {
+        if (b.remaining() != PREFACE.length) {
+            return false;
+        }
+        for (int i = 0; i < PREFACE.length; i++) {
+            if (b.get(b.position() + i) != PREFACE[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads until the bytes stop matching the HTTP/2 connection preface or all 24 match; null when the client closed
+     * (or the idle timeout passed) before sending anything. Returns the bytes read, for the protocol handler.
+     */
+    private ByteBuffer sniff(Transport t) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(PREFACE.length);
+        Deadline d = new Deadline() {
+            @Override
+            protected void onExpired(int reason) {
+                Channels.closeQuietly(t.socket());
+            }
+        };
+        deadlines.register(d);
+        d.arm(config.idleTimeout().toNanos(), 1);
+        try {
+            int checked = 0;
+            while (b.hasRemaining()) {
+                if (t.read(b) < 0) {
+                    return b.position() == 0 ? null : b.flip();
+                }
+                for (; checked < b.position(); checked++) {
+                    if (b.get(checked) != PREFACE[checked]) {
+                        return b.flip(); // HTTP/1.1 (or garbage, which its parser answers)
+                    }
+                }
+            }
+            return b.flip();
+        } finally {
+            d.disarm();
+            deadlines.unregister(d);
+        }
+    }
+
+    /** Creates the protocol handler and runs it on this thread. */
+    private void serve(Transport t, boolean h2, ByteBuffer initial) {
+        ServerConnection c;
+        Runnable r;
+        try {
+            if (h2) {
+                Http2Connection hc = new Http2Connection(this, config.http2(), http2Stats, t, initial, this::closed);
+                c = hc;
+                r = hc;
+            } else {
+                Http1Connection hc = new Http1Connection(this, t, initial, this::closed);
+                c = hc;
+                r = hc;
+            }
+            connections.add(c);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // out of (direct) memory for the connection's buffer: refuse this one, keep accepting
+            stats.cxActive.decrement();
+            refused(t.socket());
+            return;
+        }
+        if (draining) {
+            c.closeIfIdle();
+        }
+        r.run();
+    }
+
+    /** On the connection's own virtual thread: the TLS handshake, then HTTP/1.1 or HTTP/2 as ALPN decided. */
     private void handshakeThenServe(SocketChannel ch) {
-        Http1Connection c = null;
         boolean handshaken = false;
-        handshaking.add(ch); // visible to drain and close while it has no Http1Connection yet
+        handshaking.add(ch); // visible to drain and close while it has no protocol handler yet
+        TlsChannel tc;
         try {
             InetSocketAddress peer = (InetSocketAddress) ch.getRemoteAddress();
             long handshakeStart = System.currentTimeMillis();
-            TlsChannel tc = TlsChannel.server(ch, tls.newEngine(peer.getAddress().getHostAddress(), peer.getPort()));
+            tc = TlsChannel.server(ch, tls.newEngine(peer.getAddress().getHostAddress(), peer.getPort()));
             tc.handshake(config.tls().handshakeTimeout().toNanos());
             handshaken = true;
             sslStats.succeeded(tc.session(), handshakeStart);
-            c = new Http1Connection(this, new TlsTransport(tc), this::closed);
-            connections.add(c);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             if (!handshaken) {
                 sslStats.failed(e instanceof Exception ex ? ex : new IOException(e));
                 LOG.log(System.Logger.Level.DEBUG, "listener {0}: TLS handshake failed: {1}", config.name(),
                         e.toString());
-            } else {
-                stats.cxOverflow.increment(); // no memory for the connection's buffer
             }
-            Channels.closeQuietly(ch);
-            connectionCount.decrementAndGet();
-            stats.cxActive.decrement();
-            stats.cxDestroy.increment();
+            ended(ch);
             return;
         } finally {
             handshaking.remove(ch);
         }
-        if (draining) {
-            c.closeIfIdle();
-        }
-        c.run();
+        boolean h2 = "h2".equals(tc.applicationProtocol())
+                || config.codec() == Codec.HTTP2 && tc.applicationProtocol() == null;
+        serve(new TlsTransport(tc), h2, null);
     }
 
-    private void closed(Http1Connection c) {
+    private void closed(ServerConnection c) {
         if (connections.remove(c)) {
             connectionCount.decrementAndGet();
             stats.cxActive.decrement();
@@ -279,7 +386,7 @@ public final class Listener implements ListenerContext, AutoCloseable {
     public void startDrain() {
         draining = true;
         Channels.closeQuietly(server);
-        for (Http1Connection c : connections) {
+        for (ServerConnection c : connections) {
             c.closeIfIdle();
         }
     }
@@ -307,7 +414,7 @@ public final class Listener implements ListenerContext, AutoCloseable {
         if (tlsWatcher != null) {
             tlsWatcher.close();
         }
-        for (Http1Connection c : connections) {
+        for (ServerConnection c : connections) {
             c.abort();
         }
         for (SocketChannel ch : handshaking) {

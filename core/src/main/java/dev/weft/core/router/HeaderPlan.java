@@ -78,6 +78,29 @@ public final class HeaderPlan {
         }
     }
 
+    /**
+     * {@link #writeAdds(HeadWriter, MessageHead)} for heads that are not HTTP/1.1 messages (HTTP/2 field lists):
+     * {@code originalHas} says whether the original carries a field.
+     */
+    public void writeAdds(java.util.function.BiConsumer<String, String> out,
+                          java.util.function.Predicate<String> originalHas) {
+        for (int k = 0; k < add.length; k++) {
+            HeaderValueOption o = add[k];
+            if (o.action() == HeaderValueOption.AppendAction.ADD_IF_ABSENT) {
+                if (originalHas.test(o.key()) && !skipped(o.key())) {
+                    continue;
+                }
+                if (addedBefore(k, o.key())) {
+                    continue;
+                }
+            } else if (o.action() == HeaderValueOption.AppendAction.OVERWRITE_IF_EXISTS_OR_ADD && addedBefore(k, o.key())
+                    && add[firstAdd(o.key())].action() == HeaderValueOption.AppendAction.OVERWRITE_IF_EXISTS_OR_ADD) {
+                continue;
+            }
+            out.accept(o.key(), o.value());
+        }
+    }
+
     private boolean skipped(String name) {
         for (String s : skip) {
             if (s.equals(name)) {

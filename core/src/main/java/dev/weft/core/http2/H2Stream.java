@@ -1,0 +1,300 @@
+package dev.weft.core.http2;
+
+import dev.weft.codec.http2.ErrorCode;
+import dev.weft.codec.http2.FlowWindow;
+import dev.weft.codec.http2.FrameType;
+import dev.weft.codec.http2.Http2Exception;
+import dev.weft.codec.http2.StreamStateMachine;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One HTTP/2 stream of a downstream connection: the decoded request, the request body as it arrives (bounded by the
+ * stream window we advertise), the peer's send window for our DATA, and the stream's state. The connection's reader
+ * thread delivers frames; the stream's own virtual thread consumes the body and writes the response.
+ */
+final class H2Stream {
+
+    /** Thrown to the stream's thread when the client reset the stream or the connection ended. */
+    static final class ResetException extends java.io.IOException {
+        final long code;
+
+        ResetException(long code) {
+            super("stream reset by the client (" + ErrorCode.of(code) + ")");
+            this.code = code;
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
+    final int id;
+    final RequestFields.Request request;
+    final long openedNanos = System.nanoTime();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
+    private final StreamStateMachine state;
+    private final FlowWindow recvWindow;
+    /** The client's window for our DATA on this stream; guarded by the connection's write lock. */
+    final FlowWindow sendWindow;
+    private boolean inputEnded;
+    /** The handler is done: DATA still arriving is not queued (the reader gives its window back). */
+    private boolean discarding;
+    /** Request body bytes still accepted (and dropped) after the response completed, before a reset. */
+    private long discardBudget;
+    private long received;
+    private List<String[]> trailers = List.of();
+    private volatile long resetCode = -1;
+    /** The whole response went out (END_STREAM sent): a reset after this is not premature. */
+    volatile boolean responseComplete;
+    /** The stream's virtual thread, interrupted on reset so a blocked upstream read ends. */
+    volatile Thread thread;
+    /** Called on reset: closes the upstream connection the stream is blocked on. */
+    volatile Runnable onReset;
+
+    H2Stream(int id, RequestFields.Request request, boolean endStream, int recvInitial, int sendInitial)
+            throws Http2Exception {
+        this.id = id;
+        this.request = request;
+        this.state = new StreamStateMachine(id);
+        this.state.received(FrameType.HEADERS, endStream);
+        this.recvWindow = new FlowWindow(id, recvInitial);
+        this.sendWindow = new FlowWindow(id, sendInitial);
+        this.inputEnded = endStream;
+    }
+
+    // ---- reader thread --------------------------------------------------------------------------------------------
+
+    /**
+     * DATA from the client. {@code data} is copied. Returns false when the frame is to be discarded (state says so).
+     */
+    boolean data(ByteBuffer data, int flowControlled, boolean endStream) throws Http2Exception {
+        lock.lock();
+        try {
+            if (!state.received(FrameType.DATA, endStream)) {
+                return false;
+            }
+            recvWindow.consume(flowControlled);
+            if (endStream) {
+                inputEnded = true;
+            }
+            if (discarding || resetCode >= 0) {
+                discardBudget -= flowControlled;
+                return false;
+            }
+            received += data.remaining();
+            long expected = request.contentLength();
+            if (expected >= 0 && (received > expected || endStream && received != expected)) {
+                throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "content-length " + expected
+                        + " but DATA carried " + (received > expected ? "more" : received + " bytes"));
+            }
+            if (data.hasRemaining() && resetCode < 0) {
+                ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+                copy.put(data).flip();
+                chunks.add(copy);
+            }
+            if (endStream) {
+                inputEnded = true;
+            }
+            arrived.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Trailers (a HEADERS frame after the request head); they must end the stream. */
+    void trailers(List<String[]> fields, boolean endStream) throws Http2Exception {
+        lock.lock();
+        try {
+            if (!state.received(FrameType.HEADERS, endStream)) {
+                return;
+            }
+            if (!endStream) {
+                throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
+            }
+            long expected = request.contentLength();
+            if (expected >= 0 && received != expected) {
+                throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "content-length " + expected
+                        + " but DATA carried " + received + " bytes");
+            }
+            trailers = fields;
+            inputEnded = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** RST_STREAM from the client, or the connection ended. Wakes the stream's thread. */
+    void reset(long code) {
+        lock.lock();
+        try {
+            if (resetCode >= 0) {
+                return;
+            }
+            resetCode = code;
+            try {
+                state.received(FrameType.RST_STREAM, false);
+            } catch (Http2Exception ignored) {
+                // the stream is gone either way
+            }
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Runnable r = onReset;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /** The handler ended: drop what is queued and queue nothing more; returns the dropped byte count. */
+    int discard(long budget) {
+        lock.lock();
+        try {
+            discarding = true;
+            discardBudget = budget;
+            int n = 0;
+            for (ByteBuffer b : chunks) {
+                n += b.remaining();
+            }
+            chunks.clear();
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * After the handler ended with a complete response while the client still sends its body: true while the rest
+     * is drained (windows given back, bytes dropped); false once over budget (the caller resets the stream).
+     */
+    boolean draining() {
+        lock.lock();
+        try {
+            return discarding && resetCode < 0 && !inputEnded && discardBudget >= 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean discarding() {
+        lock.lock();
+        try {
+            return discarding;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Checks a frame type against the state (WINDOW_UPDATE, RST_STREAM, PRIORITY). */
+    boolean received(int type) throws Http2Exception {
+        lock.lock();
+        try {
+            return state.received(type, false);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- stream thread ----------------------------------------------------------------------------------------------
+
+    boolean isReset() {
+        return resetCode >= 0;
+    }
+
+    void checkReset() throws ResetException {
+        long c = resetCode;
+        if (c >= 0) {
+            throw new ResetException(c);
+        }
+    }
+
+    /**
+     * The next chunk of the request body, or null at its end. Waits at most {@code timeoutNanos} for it.
+     *
+     * @throws ResetException when the stream was reset
+     * @throws java.io.InterruptedIOException when nothing arrived in time
+     */
+    ByteBuffer take(long timeoutNanos) throws java.io.IOException {
+        lock.lock();
+        try {
+            long left = timeoutNanos;
+            while (chunks.isEmpty() && !inputEnded && resetCode < 0) {
+                if (left <= 0) {
+                    throw new java.io.InterruptedIOException("request body stalled");
+                }
+                try {
+                    left = arrived.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    throw new ResetException(resetCode >= 0 ? resetCode : ErrorCode.CANCEL.code());
+                }
+            }
+            checkReset();
+            return chunks.poll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Request trailers, once {@link #take} returned null. */
+    List<String[]> trailers() {
+        lock.lock();
+        try {
+            return trailers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives {@code n} consumed bytes back to the stream's receive window (the caller sends the WINDOW_UPDATE). */
+    boolean credit(int n) {
+        lock.lock();
+        try {
+            if (inputEnded || resetCode >= 0) {
+                return false; // no more DATA will come on this stream: no stream WINDOW_UPDATE needed
+            }
+            recvWindow.increment(n);
+            return true;
+        } catch (Http2Exception e) {
+            return false; // cannot overflow: we only give back what was consumed
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The response's last frame is about to go out with END_STREAM (or a reset): record it. */
+    void sent(int type, boolean endStream) {
+        lock.lock();
+        try {
+            if (resetCode < 0) {
+                state.sent(type, endStream);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when the request half is finished (END_STREAM received) or the stream was reset. */
+    boolean inputEnded() {
+        lock.lock();
+        try {
+            return inputEnded || resetCode >= 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long ageMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos);
+    }
+}

@@ -1,0 +1,957 @@
+package dev.weft.core.http2;
+
+import dev.weft.codec.hpack.HpackDecoder;
+import dev.weft.codec.hpack.HpackEncoder;
+import dev.weft.codec.hpack.HpackException;
+import dev.weft.codec.http2.ErrorCode;
+import dev.weft.codec.http2.FlowWindow;
+import dev.weft.codec.http2.FrameListener;
+import dev.weft.codec.http2.FrameReader;
+import dev.weft.codec.http2.FrameType;
+import dev.weft.codec.http2.FrameWriter;
+import dev.weft.codec.http2.HeaderValidator;
+import dev.weft.codec.http2.Http2Exception;
+import dev.weft.codec.http2.Http2Settings;
+import dev.weft.codec.http2.StreamIds;
+import dev.weft.codec.http2.StreamState;
+import dev.weft.codec.http2.StreamStateMachine;
+import dev.weft.core.config.Http2Options;
+import dev.weft.core.http1.ListenerContext;
+import dev.weft.core.io.Addresses;
+import dev.weft.core.io.Channels;
+import dev.weft.core.io.Transport;
+import dev.weft.core.proxy.ServerConnection;
+import dev.weft.core.stats.Http2Stats;
+import dev.weft.core.time.Deadline;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A downstream HTTP/2 connection (RFC 9113), server side. Its own virtual thread reads and decodes frames, applies
+ * connection-level rules and flood limits, and starts one virtual thread per request stream ({@link StreamHandler});
+ * every frame is written under one lock, which also guards the HPACK encoder (header blocks must reach the wire in
+ * encoding order) and the send windows. Flow control blocks a stream's thread, never the connection's.
+ *
+ * <p>Request bodies are buffered per stream up to the stream window we advertise, and per connection up to the
+ * connection window: a stream's consumer gives the window back as it forwards the bytes, so a slow upstream slows its
+ * client down and nothing is buffered without bound.
+ */
+public final class Http2Connection extends Deadline implements Runnable, ServerConnection, FrameListener {
+    private static final System.Logger LOG = System.getLogger("weft.http2");
+
+    private static final int IDLE = 1;
+    private static final int WRITE = 2;
+    /** Room for control frames queued by the reader before it flushes them (before blocking on a read). */
+    private static final int OUT_BYTES = 16 * 1024;
+
+    final ListenerContext listener;
+    final Http2Options opts;
+    final Transport channel;
+    final Http2Stats h2stats;
+    final String remoteIp;
+    final String remoteAddress;
+    final String localAddress;
+    private final Consumer<ServerConnection> onClose;
+
+    private final ByteBuffer in;
+    private final FrameReader reader;
+    private final HpackDecoder decoder;
+    private final RequestFields fields = new RequestFields();
+    private final HeaderValidator validator = new HeaderValidator(fields);
+    private final Http2Settings peer = new Http2Settings();
+    private final StreamIds ids = new StreamIds(true);
+    private final FlowWindow recvWindow;
+    private final Map<Integer, H2Stream> streams = new ConcurrentHashMap<>();
+    private final AtomicInteger active = new AtomicInteger();
+
+    // ---- guarded by lock ----
+    final ReentrantLock lock = new ReentrantLock();
+    private final Condition windowOpened = lock.newCondition();
+    private final FlowWindow sendWindow = new FlowWindow(0, FlowWindow.DEFAULT_WINDOW);
+    private final HpackEncoder encoder = new HpackEncoder(4096);
+    private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
+    private ByteBuffer block = ByteBuffer.allocate(4096);
+    private ByteBuffer frames = ByteBuffer.allocateDirect(4096 + 64);
+    private final ByteBuffer dataHeader = ByteBuffer.allocateDirect(9);
+    private final ByteBuffer[] gather = new ByteBuffer[2];
+    private int connectionCredit;
+    private boolean goAwaySent;
+    private boolean broken;
+
+    // ---- reader thread only ----
+    private final WriteDeadline writeDeadline = new WriteDeadline();
+    private volatile boolean draining;
+    private Thread readerThread;
+    private boolean peerGoingAway;
+    private volatile int lastAccepted;
+    private int consecutiveEmpty;
+    private double resetTokens;
+    private double controlTokens;
+    private long tokensAt = System.nanoTime();
+
+    public Http2Connection(ListenerContext listener, Http2Options opts, Http2Stats h2stats, Transport channel,
+                           ByteBuffer initial, Consumer<ServerConnection> onClose) {
+        this.listener = listener;
+        this.opts = opts;
+        this.h2stats = h2stats;
+        this.channel = channel;
+        this.onClose = onClose;
+        this.remoteIp = ip(channel, true);
+        this.remoteAddress = address(channel, true);
+        this.localAddress = address(channel, false);
+        this.in = ByteBuffer.allocateDirect(9 + opts.maxFrameSize() + 1024);
+        in.clear();
+        if (initial != null) {
+            in.put(initial);
+        }
+        in.flip();
+        this.reader = new FrameReader(true, opts.maxFrameSize(), opts.maxHeaderListSize());
+        this.decoder = new HpackDecoder(opts.hpackTableSize(), opts.maxHeaderListSize());
+        this.recvWindow = new FlowWindow(0, FlowWindow.DEFAULT_WINDOW);
+        this.resetTokens = opts.maxResetsPerSecond();
+        this.controlTokens = opts.maxControlFramesPerSecond();
+    }
+
+    private static String ip(Transport t, boolean remote) {
+        try {
+            InetSocketAddress a = (InetSocketAddress) (remote ? t.socket().getRemoteAddress()
+                    : t.socket().getLocalAddress());
+            return a.getAddress().getHostAddress();
+        } catch (IOException | RuntimeException e) {
+            return "-";
+        }
+    }
+
+    private static String address(Transport t, boolean remote) {
+        try {
+            InetSocketAddress a = (InetSocketAddress) (remote ? t.socket().getRemoteAddress()
+                    : t.socket().getLocalAddress());
+            return Addresses.of(a);
+        } catch (IOException | RuntimeException e) {
+            return "-";
+        }
+    }
+
+    // ---- lifecycle ----------------------------------------------------------------------------------------------------
+
+    @Override
+    public void run() {
+        readerThread = Thread.currentThread();
+        listener.deadlines().register(this);
+        listener.deadlines().register(writeDeadline);
+        h2stats.cxTotal.increment();
+        try {
+            sendPreamble();
+            loop();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "HTTP/2 connection from {0} ended: {1}", remoteIp, e.toString());
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "HTTP/2 connection from " + remoteIp + " failed", e);
+        } finally {
+            for (H2Stream s : streams.values()) {
+                s.reset(ErrorCode.CANCEL.code());
+            }
+            lock.lock();
+            try {
+                broken = true;
+                windowOpened.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            listener.deadlines().unregister(this);
+            listener.deadlines().unregister(writeDeadline);
+            Channels.closeQuietly(channel);
+            onClose.accept(this);
+        }
+    }
+
+    /** Our SETTINGS, and the connection window raised to its configured size. */
+    private void sendPreamble() throws IOException {
+        Http2Settings ours = new Http2Settings()
+                .maxConcurrentStreams(opts.maxConcurrentStreams())
+                .initialWindowSize(opts.initialStreamWindowSize())
+                .maxHeaderListSize(opts.maxHeaderListSize())
+                .enablePush(false);
+        if (opts.maxFrameSize() != Http2Settings.DEFAULT_MAX_FRAME_SIZE) {
+            ours.maxFrameSize(opts.maxFrameSize());
+        }
+        if (opts.hpackTableSize() != Http2Settings.DEFAULT_HEADER_TABLE_SIZE) {
+            ours.headerTableSize(opts.hpackTableSize());
+        }
+        lock.lock();
+        try {
+            FrameWriter.writeSettings(out, ours);
+            int raise = opts.initialConnectionWindowSize() - FlowWindow.DEFAULT_WINDOW;
+            if (raise > 0) {
+                FrameWriter.writeWindowUpdate(out, 0, raise);
+                try {
+                    recvWindow.increment(raise);
+                } catch (Http2Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() throws IOException {
+        long idleNanos = listener.config().idleTimeout().toNanos();
+        while (true) {
+            try {
+                reader.read(in, this);
+            } catch (Http2Exception e) {
+                if (e.isConnectionError()) {
+                    connectionError(e);
+                    return;
+                }
+                streamError(e);
+                continue; // the bad frame is consumed: go on with the next
+            }
+            flushControl();
+            if (draining && active.get() == 0 || peerGoingAway && active.get() == 0) {
+                return;
+            }
+            in.compact();
+            int n;
+            try {
+                arm(active.get() == 0 ? idleNanos : 0, IDLE);
+                n = channel.read(in);
+            } finally {
+                disarm();
+                in.flip();
+            }
+            if (n < 0) {
+                if (firedReason() == IDLE && !draining) {
+                    goAway(ErrorCode.NO_ERROR, "idle timeout");
+                }
+                return;
+            }
+        }
+    }
+
+    private void connectionError(Http2Exception e) {
+        h2stats.rxMessagingError.increment();
+        LOG.log(System.Logger.Level.DEBUG, "HTTP/2 connection error from {0}: {1}", remoteIp, e.toString());
+        goAway(e.error(), e.getMessage());
+    }
+
+    private void streamError(Http2Exception e) {
+        if (e.error() != ErrorCode.NO_ERROR && e.error() != ErrorCode.REFUSED_STREAM) {
+            h2stats.rxMessagingError.increment();
+        }
+        H2Stream s = streams.get(e.streamId());
+        if (s != null) {
+            s.reset(e.error().code());
+        }
+        sendReset(e.streamId(), e.error());
+    }
+
+    @Override
+    public boolean isIdle() {
+        return active.get() == 0;
+    }
+
+    /** Drain: GOAWAY now (streams in flight finish), close when the last one ends. */
+    @Override
+    public void closeIfIdle() {
+        draining = true;
+        goAway(ErrorCode.NO_ERROR, "draining");
+        if (active.get() == 0) {
+            shutdownInput();
+        }
+    }
+
+    @Override
+    public void abort() {
+        Channels.closeQuietly(channel.socket());
+    }
+
+    @Override
+    protected void onExpired(int reason) {
+        shutdownInput();
+    }
+
+    private void shutdownInput() {
+        try {
+            channel.shutdownInput();
+        } catch (IOException ignored) {
+            // closed already
+        }
+    }
+
+    /** A write blocked too long: the client does not read. */
+    private final class WriteDeadline extends Deadline {
+        @Override
+        protected void onExpired(int reason) {
+            Channels.closeQuietly(channel.socket());
+        }
+    }
+
+    // ---- frames in (reader thread) ------------------------------------------------------------------------------------
+
+    @Override
+    public void onHeaders(int streamId, ByteBuffer headerBlock, boolean endStream, int dependency, boolean exclusive,
+                          int weight) throws Http2Exception {
+        emptyCheck(headerBlock.remaining() == 0 && !endStream);
+        H2Stream existing = streams.get(streamId);
+        if (existing != null) {
+            List<String[]> trailerFields = decode(headerBlock, HeaderValidator.Mode.TRAILERS, streamId);
+            existing.trailers(trailerFields, endStream);
+            if (existing.discarding()) {
+                forget(existing);
+            }
+            return;
+        }
+        if (closedRecently(streamId)) {
+            decodeDiscarding(headerBlock);
+            StreamStateMachine.receivedOnForgottenStream(streamId, FrameType.HEADERS);
+            return;
+        }
+        ids.remoteOpened(streamId); // odd and increasing, else a connection PROTOCOL_ERROR
+        if (draining) {
+            decodeDiscarding(headerBlock); // after our GOAWAY: ignored (RFC 9113 section 6.8)
+            return;
+        }
+        lastAccepted = streamId;
+        RequestFields.Request request;
+        validator.reset(HeaderValidator.Mode.REQUEST, streamId);
+        fields.reset();
+        try {
+            decoder.decode(headerBlock, validator);
+        } catch (HpackException e) {
+            if (e.kind() == HpackException.Kind.COMPRESSION) {
+                throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, e.getMessage());
+            }
+            h2stats.headerOverflow.increment();
+            closed(streamId);
+            respondLocally(streamId, endStream, 431);
+            return;
+        }
+        try {
+            validator.finish(); // a malformed request: stream PROTOCOL_ERROR
+        } catch (Http2Exception e) {
+            closed(streamId);
+            throw e;
+        }
+        request = fields.request(validator.contentLength());
+        if (active.get() >= opts.maxConcurrentStreams()) {
+            h2stats.streamRefused.increment();
+            closed(streamId);
+            throw Http2Exception.stream(streamId, ErrorCode.REFUSED_STREAM,
+                    "more than " + opts.maxConcurrentStreams() + " concurrent streams");
+        }
+        int sendInitial;
+        lock.lock();
+        try {
+            sendInitial = peer.initialWindowSize();
+        } finally {
+            lock.unlock();
+        }
+        H2Stream s = new H2Stream(streamId, request, endStream, opts.initialStreamWindowSize(), sendInitial);
+        streams.put(streamId, s);
+        active.incrementAndGet();
+        h2stats.streamsActive.increment();
+        StreamHandler handler = new StreamHandler(this, s);
+        s.thread = Thread.ofVirtual().unstarted(handler);
+        s.thread.start();
+    }
+
+    /** A header block we must decode to keep HPACK in sync, whose request is refused or ignored. */
+    private void decodeDiscarding(ByteBuffer headerBlock) throws Http2Exception {
+        try {
+            decoder.decode(headerBlock, (n, no, nl, v, vo, vl, ni) -> { });
+        } catch (HpackException e) {
+            if (e.kind() == HpackException.Kind.COMPRESSION) {
+                throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, e.getMessage());
+            }
+        }
+    }
+
+    private List<String[]> decode(ByteBuffer headerBlock, HeaderValidator.Mode mode, int streamId)
+            throws Http2Exception {
+        validator.reset(mode, streamId);
+        fields.reset();
+        try {
+            decoder.decode(headerBlock, validator);
+        } catch (HpackException e) {
+            if (e.kind() == HpackException.Kind.COMPRESSION) {
+                throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, e.getMessage());
+            }
+            h2stats.headerOverflow.increment();
+            throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, e.getMessage());
+        }
+        validator.finish();
+        return fields.fields();
+    }
+
+    @Override
+    public void onDiscardedHeaders(int streamId, ByteBuffer headerBlock) throws Http2Exception {
+        decodeDiscarding(headerBlock);
+    }
+
+    @Override
+    public void onData(int streamId, ByteBuffer data, int flowControlledLength, boolean endStream)
+            throws Http2Exception {
+        emptyCheck(flowControlledLength == 0 && !endStream);
+        recvWindow.consume(flowControlledLength);
+        H2Stream s = streams.get(streamId);
+        int padding = flowControlledLength - data.remaining();
+        if (s == null) {
+            creditConnection(flowControlledLength); // nobody will consume it
+            if (!closedRecently(streamId) && ids.untrackedState(streamId) == StreamState.IDLE) {
+                throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA frame on idle stream " + streamId);
+            }
+            StreamStateMachine.receivedOnForgottenStream(streamId, FrameType.DATA);
+            return;
+        }
+        boolean queued;
+        try {
+            queued = s.data(data, flowControlledLength, endStream);
+        } catch (Http2Exception e) {
+            creditConnection(flowControlledLength);
+            throw e;
+        }
+        if (!queued) {
+            creditConnection(flowControlledLength);
+            if (s.discarding()) {
+                if (s.draining()) {
+                    creditStream(s, flowControlledLength); // drain the rest of a body nobody reads any more
+                } else {
+                    forget(s);
+                    if (!s.inputEnded()) {
+                        throw Http2Exception.stream(streamId, ErrorCode.NO_ERROR, "request body not read");
+                    }
+                }
+            }
+            return;
+        }
+        if (padding > 0) {
+            creditConnection(padding);
+            creditStream(s, padding);
+        }
+    }
+
+    /** Stream ids closed lately, so frames racing their close get STREAM_CLOSED, not PROTOCOL_ERROR. */
+    private final java.util.Set<Integer> recentlyClosed = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+                    return size() > 256;
+                }
+            });
+
+    private boolean closedRecently(int streamId) {
+        synchronized (recentlyClosed) {
+            return recentlyClosed.contains(streamId);
+        }
+    }
+
+    private void closed(int streamId) {
+        synchronized (recentlyClosed) {
+            recentlyClosed.add(streamId);
+        }
+    }
+
+    @Override
+    public void onPriority(int streamId, int dependency, boolean exclusive, int weight) throws Http2Exception {
+        controlCheck("PRIORITY");
+    }
+
+    @Override
+    public void onRstStream(int streamId, long errorCode) throws Http2Exception {
+        h2stats.rxReset.increment();
+        H2Stream s = streams.get(streamId);
+        if (s == null) {
+            if (ids.untrackedState(streamId) == StreamState.IDLE) {
+                throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "RST_STREAM frame on idle stream "
+                        + streamId);
+            }
+            return;
+        }
+        s.received(FrameType.RST_STREAM);
+        boolean premature = !s.responseComplete;
+        s.reset(errorCode);
+        if (premature) {
+            refillTokens();
+            if (--resetTokens < 0) {
+                h2stats.rapidReset.increment();
+                throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM,
+                        "streams reset faster than " + opts.maxResetsPerSecond() + " per second");
+            }
+        }
+    }
+
+    @Override
+    public void onSettings(boolean ack, ByteBuffer payload) throws Http2Exception {
+        if (ack) {
+            return;
+        }
+        controlCheck("SETTINGS");
+        lock.lock();
+        try {
+            int delta = peer.apply(payload, false);
+            if (delta != 0) {
+                for (H2Stream s : streams.values()) {
+                    s.sendWindow.applyInitialDelta(delta);
+                }
+                windowOpened.signalAll();
+            }
+            encoder.setPeerMaxTableSize((int) Math.min(Integer.MAX_VALUE, peer.headerTableSize()));
+            FrameWriter.writeSettingsAck(outRoom(9));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onPushPromise(int streamId, int promisedStreamId, ByteBuffer headerBlock) throws Http2Exception {
+        throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "PUSH_PROMISE from a client");
+    }
+
+    @Override
+    public void onPing(boolean ack, long opaque) throws Http2Exception {
+        if (ack) {
+            return;
+        }
+        controlCheck("PING");
+        lock.lock();
+        try {
+            FrameWriter.writePing(outRoom(17), true, opaque);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onGoAway(int lastStreamId, long errorCode, ByteBuffer debugData) {
+        peerGoingAway = true;
+    }
+
+    @Override
+    public void onWindowUpdate(int streamId, int increment) throws Http2Exception {
+        if (streamId == 0) {
+            lock.lock();
+            try {
+                sendWindow.increment(increment);
+                windowOpened.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        H2Stream s = streams.get(streamId);
+        if (s == null) {
+            if (ids.untrackedState(streamId) == StreamState.IDLE) {
+                throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE frame on idle stream "
+                        + streamId);
+            }
+            return;
+        }
+        if (!s.received(FrameType.WINDOW_UPDATE)) {
+            return;
+        }
+        lock.lock();
+        try {
+            s.sendWindow.increment(increment);
+            windowOpened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Envoy's max_consecutive_inbound_frames_with_empty_payload. */
+    private void emptyCheck(boolean empty) throws Http2Exception {
+        if (!empty) {
+            consecutiveEmpty = 0;
+            return;
+        }
+        if (++consecutiveEmpty > opts.maxEmptyFrames()) {
+            h2stats.emptyFramesFlood.increment();
+            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + opts.maxEmptyFrames()
+                    + " consecutive frames without payload");
+        }
+    }
+
+    private void controlCheck(String what) throws Http2Exception {
+        refillTokens();
+        if (--controlTokens < 0) {
+            h2stats.controlFlood.increment();
+            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, what + " frames beyond "
+                    + opts.maxControlFramesPerSecond() + " per second");
+        }
+    }
+
+    /** Token buckets for resets and control frames: refilled at their per-second rate, capped at one second's worth. */
+    private void refillTokens() {
+        long now = System.nanoTime();
+        double seconds = (now - tokensAt) / 1e9;
+        tokensAt = now;
+        resetTokens = Math.min(opts.maxResetsPerSecond(), resetTokens + seconds * opts.maxResetsPerSecond());
+        controlTokens = Math.min(opts.maxControlFramesPerSecond(),
+                controlTokens + seconds * opts.maxControlFramesPerSecond());
+    }
+
+    /** A request refused before it got a stream of its own (431): the status, END_STREAM, and a reset if needed. */
+    private void respondLocally(int streamId, boolean endStream, int status) {
+        lock.lock();
+        try {
+            if (broken) {
+                return;
+            }
+            encodeHeaders(streamId, List.<String[]>of(new String[] {":status", Integer.toString(status)}), true);
+            if (!endStream) {
+                FrameWriter.writeRstStream(outRoom(13), streamId, ErrorCode.NO_ERROR);
+                h2stats.txReset.increment();
+            }
+            flushLocked();
+        } catch (IOException e) {
+            broken = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- frames out ---------------------------------------------------------------------------------------------------
+
+    /** The out buffer with room for {@code n} more bytes, flushing first if needed. Holds the lock. */
+    private ByteBuffer outRoom(int n) {
+        if (out.remaining() < n) {
+            try {
+                flushLocked();
+            } catch (IOException e) {
+                broken = true;
+                out.clear();
+            }
+        }
+        return out;
+    }
+
+    /** Writes out whatever control frames are queued. */
+    private void flushControl() throws IOException {
+        lock.lock();
+        try {
+            if (out.position() > 0) {
+                flushLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes the out buffer (and is the only place that does). Holds the lock. */
+    private void flushLocked() throws IOException {
+        out.flip();
+        try {
+            if (broken) {
+                throw new IOException("connection closed");
+            }
+            writeFully(out);
+        } catch (IOException e) {
+            broken = true;
+            throw e;
+        } finally {
+            out.clear();
+        }
+    }
+
+    private void writeFully(ByteBuffer b) throws IOException {
+        writeDeadline.arm(listener.config().idleTimeout().toNanos(), WRITE);
+        try {
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        } finally {
+            writeDeadline.disarm();
+        }
+    }
+
+    private void writeFully(ByteBuffer[] bs) throws IOException {
+        writeDeadline.arm(listener.config().idleTimeout().toNanos(), WRITE);
+        try {
+            while (bs[0].hasRemaining() || bs[1].hasRemaining()) {
+                channel.write(bs);
+            }
+        } finally {
+            writeDeadline.disarm();
+        }
+    }
+
+    /** HPACK-encodes a header list and frames it into the out buffer. Holds the lock. */
+    private void encodeHeaders(int streamId, List<String[]> headers, boolean endStream) throws IOException {
+        while (true) {
+            block.clear();
+            try {
+                encoder.beginBlock(block);
+                for (String[] f : headers) {
+                    encoder.encodeField(block, f[0], f[1], false);
+                }
+                break;
+            } catch (BufferOverflowException e) {
+                block = ByteBuffer.allocate(block.capacity() * 2);
+            }
+        }
+        block.flip();
+        int maxFrame = peer.maxFrameSize();
+        int need = FrameWriter.fieldBlockFramesLength(block.remaining(), 0, maxFrame);
+        if (out.remaining() < need) {
+            flushLocked();
+        }
+        if (out.remaining() >= need) {
+            FrameWriter.writeHeaders(out, streamId, block, endStream, maxFrame);
+            return;
+        }
+        if (frames.capacity() < need) {
+            frames = ByteBuffer.allocateDirect(need);
+        }
+        frames.clear();
+        FrameWriter.writeHeaders(frames, streamId, block, endStream, maxFrame);
+        frames.flip();
+        writeFully(frames);
+    }
+
+    /** The response head (or trailers when {@code trailers}) of a stream. */
+    void sendHeaders(H2Stream s, List<String[]> headers, boolean endStream) throws IOException {
+        lock.lock();
+        try {
+            s.checkReset();
+            if (broken) {
+                throw new IOException("connection closed");
+            }
+            encodeHeaders(s.id, headers, endStream);
+            s.sent(FrameType.HEADERS, endStream);
+            if (endStream) {
+                s.responseComplete = true;
+            }
+            flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends {@code src} as DATA, as the stream and connection windows allow, waiting for WINDOW_UPDATEs at most the
+     * stream idle timeout at a time.
+     */
+    void sendData(H2Stream s, ByteBuffer src, boolean endStream) throws IOException {
+        long waitNanos = opts.streamIdleTimeout().toNanos();
+        do {
+            lock.lock();
+            try {
+                long left = waitNanos;
+                while (src.hasRemaining() && (s.sendWindow.available() <= 0 || sendWindow.available() <= 0)) {
+                    s.checkReset();
+                    if (broken) {
+                        throw new IOException("connection closed");
+                    }
+                    if (left <= 0) {
+                        h2stats.streamIdleTimeout.increment();
+                        throw new StreamIdleException();
+                    }
+                    try {
+                        left = windowOpened.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        s.checkReset();
+                        throw new java.io.InterruptedIOException("interrupted");
+                    }
+                }
+                s.checkReset();
+                if (broken) {
+                    throw new IOException("connection closed");
+                }
+                int n = Math.min(src.remaining(), Math.min(peer.maxFrameSize(),
+                        Math.min(s.sendWindow.available(), sendWindow.available())));
+                boolean last = endStream && n == src.remaining();
+                if (out.position() > 0) {
+                    flushLocked();
+                }
+                dataHeader.clear();
+                FrameWriter.writeFrameHeader(dataHeader, n, FrameType.DATA, last ? 0x1 : 0, s.id);
+                dataHeader.flip();
+                int limit = src.limit();
+                src.limit(src.position() + n);
+                gather[0] = dataHeader;
+                gather[1] = src;
+                try {
+                    writeFully(gather);
+                } catch (IOException e) {
+                    broken = true;
+                    throw e;
+                } finally {
+                    src.limit(limit);
+                    gather[1] = null;
+                }
+                s.sendWindow.spend(n);
+                sendWindow.spend(n);
+                if (last) {
+                    s.sent(FrameType.DATA, true);
+                    s.responseComplete = true;
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        } while (src.hasRemaining());
+        if (endStream) {
+            endStream(s);
+        }
+    }
+
+    /** An empty DATA frame with END_STREAM. */
+    void endStream(H2Stream s) throws IOException {
+        lock.lock();
+        try {
+            s.checkReset();
+            if (out.position() > 0) {
+                flushLocked();
+            }
+            FrameWriter.writeFrameHeader(out, 0, FrameType.DATA, 0x1, s.id);
+            s.sent(FrameType.DATA, true);
+            s.responseComplete = true;
+            flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Resets a stream from our side. */
+    void sendReset(int streamId, ErrorCode error) {
+        lock.lock();
+        try {
+            if (broken) {
+                return;
+            }
+            FrameWriter.writeRstStream(outRoom(13), streamId, error);
+            h2stats.txReset.increment();
+            flushLocked();
+        } catch (IOException e) {
+            broken = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** GOAWAY with the last stream we accepted; once. */
+    void goAway(ErrorCode error, String debug) {
+        lock.lock();
+        try {
+            if (goAwaySent || broken) {
+                return;
+            }
+            goAwaySent = true;
+            h2stats.goawaySent.increment();
+            byte[] d = debug == null ? new byte[0] : debug.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer debugData = ByteBuffer.wrap(d, 0, Math.min(d.length, 256));
+            FrameWriter.writeGoAway(outRoom(17 + debugData.remaining()), lastAccepted, error, debugData);
+            flushLocked();
+        } catch (IOException e) {
+            broken = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- flow control of request bodies -------------------------------------------------------------------------------
+
+    /** The stream's thread forwarded {@code n} request body bytes: give them back to both windows. */
+    void consumed(H2Stream s, int n) {
+        if (n <= 0) {
+            return;
+        }
+        creditStream(s, n);
+        creditConnection(n);
+    }
+
+    private void creditStream(H2Stream s, int n) {
+        if (!s.credit(n)) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!broken) {
+                FrameWriter.writeWindowUpdate(outRoom(13), s.id, n);
+                if (Thread.currentThread() == readerThread) {
+                    return; // the reader flushes before it blocks
+                }
+                flushLocked();
+            }
+        } catch (IOException e) {
+            broken = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Connection-level WINDOW_UPDATEs are batched until half the window is consumed. */
+    private void creditConnection(int n) {
+        lock.lock();
+        try {
+            connectionCredit += n;
+            if (connectionCredit >= opts.initialConnectionWindowSize() / 2 && !broken) {
+                recvWindow.increment(connectionCredit);
+                FrameWriter.writeWindowUpdate(outRoom(13), 0, connectionCredit);
+                connectionCredit = 0;
+                flushLocked();
+            }
+        } catch (IOException | Http2Exception e) {
+            broken = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The stream's handler finished: forget the stream. */
+    void streamEnded(H2Stream s) {
+        int unconsumed = s.discard(opts.initialConnectionWindowSize());
+        if (unconsumed > 0) {
+            creditConnection(unconsumed);
+            creditStream(s, unconsumed);
+        }
+        if (!s.responseComplete || !s.draining()) {
+            forget(s);
+        }
+        // else: the response is complete while the client still sends its body; curl and others wait to finish the
+        // upload, so the rest is read and dropped (up to a budget) rather than reset at once
+        active.decrementAndGet();
+        h2stats.streamsActive.decrement();
+        if ((draining || peerGoingAway) && active.get() == 0) {
+            shutdownInput(); // the reader ends the connection
+        }
+    }
+
+    boolean draining() {
+        return draining || listener.draining();
+    }
+
+    private void forget(H2Stream s) {
+        closed(s.id);
+        streams.remove(s.id);
+    }
+
+    /** A stream waited longer than stream_idle_timeout for the client to open its window. */
+    static final class StreamIdleException extends IOException {
+        StreamIdleException() {
+            super("stream idle timeout: the client's flow-control window stayed closed");
+        }
+    }
+
+    long idleNanos() {
+        return listener.config().idleTimeout().toNanos();
+    }
+
+    long streamIdleNanos() {
+        return TimeUnit.NANOSECONDS.convert(opts.streamIdleTimeout());
+    }
+}

@@ -1,0 +1,687 @@
+package dev.weft.core.http2;
+
+import dev.weft.codec.http1.BodyFraming;
+import dev.weft.codec.http1.ChunkedDecoder;
+import dev.weft.codec.http1.HeadWriter;
+import dev.weft.codec.http1.Http1Exception;
+import dev.weft.codec.http1.ResponseHead;
+import dev.weft.codec.http1.ResponseHeadParser;
+import dev.weft.codec.http2.ErrorCode;
+import dev.weft.core.accesslog.AccessLogEntry;
+import dev.weft.core.cluster.Cluster;
+import dev.weft.core.cluster.Host;
+import dev.weft.core.config.RouteAction;
+import dev.weft.core.http1.Redirects;
+import dev.weft.core.io.ChannelInput;
+import dev.weft.core.io.Channels;
+import dev.weft.core.pool.UpstreamConnection;
+import dev.weft.core.proxy.RequestContext;
+import dev.weft.core.proxy.ResponseFlag;
+import dev.weft.core.proxy.UpstreamException;
+import dev.weft.core.router.HeaderPlan;
+import dev.weft.core.router.RequestView;
+import dev.weft.core.router.Route;
+import dev.weft.core.router.Router;
+import dev.weft.core.stats.ClusterStats;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One HTTP/2 request on its own virtual thread: route it like an HTTP/1.1 request (same router, same actions), and
+ * proxy it to an HTTP/1.1 upstream from the cluster's keep-alive pool. The request body is pumped upstream by a second
+ * virtual thread while this one reads the response, so an upstream may answer before the body is through; the
+ * response streams back as DATA frames as the client's windows allow.
+ */
+final class StreamHandler implements Runnable {
+
+    /** Fields that are connection-specific in HTTP/1.1 and never forwarded (RFC 9113 section 8.2.2). */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "upgrade", "te", "trailer", "proxy-authenticate", "proxy-authorization");
+    /** Trailer fields never forwarded: framing, routing and authentication (RFC 9110 section 6.5.1). */
+    private static final Set<String> FORBIDDEN_TRAILERS = Set.of("content-length", "transfer-encoding", "host",
+            "content-type", "authorization", "set-cookie", "te", "trailer", "connection", "keep-alive");
+
+    private final Http2Connection conn;
+    private final H2Stream s;
+    private final RequestFields.Request req;
+    private final RequestContext ctx = new RequestContext();
+    private Route route;
+    private String path;
+    private String query;
+
+    StreamHandler(Http2Connection conn, H2Stream s) {
+        this.conn = conn;
+        this.s = s;
+        this.req = s.request;
+    }
+
+    @Override
+    public void run() {
+        ctx.reset(System.nanoTime());
+        conn.listener.httpStats().requestStarted();
+        try {
+            String p = req.path();
+            int q = p == null ? -1 : p.indexOf('?');
+            path = q < 0 ? p : p.substring(0, q);
+            query = q < 0 ? null : p.substring(q + 1);
+            if (conn.listener.accessLogged()) {
+                ctx.request(req.method(), req.authority(), p, "HTTP/2", req.first("user-agent"),
+                        req.first("x-forwarded-for"));
+            }
+            handle();
+        } catch (H2Stream.ResetException e) {
+            ctx.flag(ResponseFlag.DC);
+        } catch (Http2Connection.StreamIdleException e) {
+            conn.sendReset(s.id, ErrorCode.CANCEL);
+        } catch (IOException e) {
+            // the connection is gone or the client stopped reading
+            if (!s.responseComplete) {
+                ctx.flag(ResponseFlag.DC);
+            }
+        } catch (RuntimeException | Error e) {
+            System.getLogger("weft.http2").log(System.Logger.Level.WARNING, "stream " + s.id + " failed", e);
+            conn.sendReset(s.id, ErrorCode.INTERNAL_ERROR);
+        } finally {
+            requestEnded();
+            conn.streamEnded(s);
+        }
+    }
+
+    private void handle() throws IOException {
+        if ("CONNECT".equals(req.method())) {
+            localReply(501, "CONNECT is not supported\n", ResponseFlag.NONE, "connect_not_supported", null);
+            return;
+        }
+        Route r = conn.listener.router().route(new View());
+        route = r;
+        if (r == null) {
+            localReply(404, ResponseFlag.NR.body() + "\n", ResponseFlag.NR, "route_not_found", null);
+            return;
+        }
+        ctx.routeName(r.displayName());
+        RouteAction action = r.action();
+        if (action instanceof RouteAction.DirectResponse d) {
+            List<String[]> h = new ArrayList<>();
+            h.add(new String[] {":status", Integer.toString(d.status())});
+            if (!d.body().isEmpty()) {
+                h.add(new String[] {"content-type", d.contentType()});
+            }
+            h.add(new String[] {"content-length", Integer.toString(d.body().getBytes(StandardCharsets.UTF_8).length)});
+            addResponsePlan(h, r.responseHeaders());
+            respond(d.status(), h, d.body());
+            return;
+        }
+        if (action instanceof RouteAction.Redirect red) {
+            String host = Router.normalizeHost(req.authority());
+            String location = Redirects.location(red, r, req.authority(), path, query,
+                    host == null || host.isEmpty() ? conn.localAddress : host);
+            List<String[]> h = new ArrayList<>();
+            h.add(new String[] {":status", Integer.toString(red.responseCode())});
+            h.add(new String[] {"location", location});
+            h.add(new String[] {"content-length", "0"});
+            addResponsePlan(h, r.responseHeaders());
+            respond(red.responseCode(), h, "");
+            return;
+        }
+        forward((RouteAction.Forward) action, r);
+    }
+
+    /** The router's view of this request. */
+    private final class View implements RequestView {
+        private final String host = Router.normalizeHost(req.authority() == null ? "" : req.authority());
+
+        @Override
+        public String method() {
+            return req.method();
+        }
+
+        @Override
+        public String host() {
+            return host;
+        }
+
+        @Override
+        public String path() {
+            return path;
+        }
+
+        @Override
+        public String query() {
+            return query;
+        }
+
+        @Override
+        public String header(String lowerName) {
+            return req.joined(lowerName);
+        }
+    }
+
+    // ---- local replies ------------------------------------------------------------------------------------------------
+
+    private void localReply(int status, String body, ResponseFlag flag, String detail, HeaderPlan plan)
+            throws IOException {
+        if (flag != ResponseFlag.NONE) {
+            ctx.flag(flag);
+        }
+        ctx.detail(detail);
+        List<String[]> h = new ArrayList<>();
+        h.add(new String[] {":status", Integer.toString(status)});
+        h.add(new String[] {"content-type", "text/plain"});
+        h.add(new String[] {"content-length", Integer.toString(body.length())});
+        if (conn.listener.config().http().serverHeader() != null) {
+            h.add(new String[] {"server", conn.listener.config().http().serverHeader()});
+        }
+        if (plan != null) {
+            addResponsePlan(h, plan);
+        }
+        respond(status, h, body);
+    }
+
+    private void respond(int status, List<String[]> headers, String body) throws IOException {
+        ctx.status(status);
+        boolean noBody = body.isEmpty() || "HEAD".equals(req.method());
+        conn.sendHeaders(s, headers, noBody);
+        if (!noBody) {
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            conn.sendData(s, ByteBuffer.wrap(b), true);
+            ctx.addBytesSent(b.length);
+        }
+        ctx.completed(true);
+    }
+
+    private static void addResponsePlan(List<String[]> h, HeaderPlan plan) {
+        if (plan.isEmpty()) {
+            return;
+        }
+        h.removeIf(f -> !f[0].startsWith(":") && plan.removes(f[0]));
+        plan.writeAdds((n, v) -> h.add(new String[] {n.toLowerCase(Locale.ROOT), v}),
+                n -> h.stream().anyMatch(f -> f[0].equals(n)));
+    }
+
+    // ---- forwarding ---------------------------------------------------------------------------------------------------
+
+    private void forward(RouteAction.Forward fwd, Route r) throws IOException {
+        Cluster cluster = conn.listener.cluster(fwd.cluster());
+        ctx.clusterName(fwd.cluster());
+        Host host = cluster == null ? null : cluster.pick();
+        if (host == null) {
+            localReply(503, ResponseFlag.UH.body() + "\n", ResponseFlag.UH, "no_healthy_upstream", null);
+            return;
+        }
+        ctx.upstreamHost(host.toString());
+        host.requestStarted();
+        try {
+            ByteBuffer head = upstreamHead(fwd, r, host);
+            boolean hasBody = !s.inputEnded() || req.contentLength() > 0;
+            for (int attempt = 0; ; attempt++) {
+                UpstreamConnection up;
+                try {
+                    up = host.pool().acquire(attempt > 0);
+                } catch (UpstreamException e) {
+                    localReply(e.status(), e.flag().body() + "\n", e.flag(), e.getMessage(), null);
+                    return;
+                }
+                head.rewind();
+                if (exchange(fwd, r, up, head, hasBody, attempt == 0, cluster.stats())) {
+                    return;
+                }
+                cluster.stats().rqRetry.increment(); // a stale keep-alive connection: once more on a fresh one
+            }
+        } finally {
+            host.requestFinished();
+            host.outcome(ctx.flag() != ResponseFlag.NONE || ctx.status() >= 500 || ctx.status() == 0);
+        }
+    }
+
+    /** The HTTP/1.1 request head for the upstream. */
+    private ByteBuffer upstreamHead(RouteAction.Forward fwd, Route r, Host upstream) {
+        HeadWriter w = new HeadWriter();
+        HeaderPlan plan = r.requestHeaders();
+        String target = path;
+        if (fwd.prefixRewrite() != null && target != null) {
+            String prefix = r.match().path();
+            target = fwd.prefixRewrite() + target.substring(Math.min(prefix.length(), target.length()));
+            if (target.isEmpty()) {
+                target = "/";
+            }
+        }
+        if (target == null) {
+            target = "/";
+        }
+        w.requestLine(req.method(), query == null ? target : target + "?" + query);
+        String xff = null;
+        boolean hasRequestId = false;
+        String cookie = null;
+        for (String[] f : req.fields()) {
+            String n = f[0];
+            if (HOP_BY_HOP.contains(n) || n.equals("host") || n.equals("content-length") || n.equals("expect")
+                    || n.equals("x-forwarded-proto")) {
+                continue;
+            }
+            if (!plan.isEmpty() && plan.removes(n)) {
+                continue;
+            }
+            if (n.equals("cookie")) {
+                cookie = cookie == null ? f[1] : cookie + "; " + f[1]; // RFC 9113 section 8.2.3
+                continue;
+            }
+            if (n.equals("x-forwarded-for")) {
+                xff = xff == null ? f[1] : xff + ", " + f[1];
+                continue;
+            }
+            if (n.equals("x-request-id")) {
+                hasRequestId = true;
+                ctx.requestId(f[1]);
+            }
+            w.field(n, f[1]);
+        }
+        if (cookie != null) {
+            w.field("cookie", cookie);
+        }
+        String authority = fwd.hostRewrite() != null ? fwd.hostRewrite() : req.authority();
+        w.field("host", authority == null || authority.isEmpty() ? upstream.toString() : authority);
+        var options = conn.listener.config().http();
+        if (options.xffAppend()) {
+            w.field("x-forwarded-for", xff == null ? conn.remoteIp : xff + ", " + conn.remoteIp);
+        } else if (xff != null) {
+            w.field("x-forwarded-for", xff);
+        }
+        w.field("x-forwarded-proto", conn.channel.secure() ? "https" : "http");
+        if (!hasRequestId && options.generateRequestId()) {
+            String id = requestId();
+            ctx.requestId(id);
+            w.field("x-request-id", id);
+        }
+        if (req.contentLength() >= 0) {
+            w.field("content-length", req.contentLength());
+        } else if (!s.inputEnded()) {
+            w.field("transfer-encoding", "chunked");
+        }
+        if (!plan.isEmpty()) {
+            plan.writeAdds(w::field, n -> req.first(n) != null);
+        }
+        w.endHead();
+        ByteBuffer b = w.buffer();
+        ByteBuffer copy = ByteBuffer.allocate(b.remaining());
+        copy.put(b).flip();
+        return copy;
+    }
+
+    /** One attempt; false to retry on a fresh connection (a stale keep-alive one failed before any response). */
+    private boolean exchange(RouteAction.Forward fwd, Route r, UpstreamConnection up, ByteBuffer head,
+                             boolean hasBody, boolean allowRetry, ClusterStats stats) throws IOException {
+        long start = System.nanoTime();
+        stats.rqTotal.increment();
+        stats.rqActive.increment();
+        ctx.upstreamStarted(start);
+        s.onReset = () -> Channels.closeQuietly(up.channel());
+        BodyPump pump = null;
+        try {
+            s.checkReset();
+            try {
+                up.arm(conn.idleNanos(), UpstreamConnection.IDLE);
+                Channels.writeFully(up.transport(), head);
+            } catch (IOException e) {
+                return failBeforeResponse(up, e, false, allowRetry && !hasBody, stats);
+            } finally {
+                up.disarm();
+            }
+            if (hasBody) {
+                pump = new BodyPump(up, req.contentLength() < 0);
+                pump.thread = Thread.ofVirtual().start(pump);
+            }
+            up.arm(fwd.timeout().toNanos(), UpstreamConnection.RESPONSE_TIMEOUT);
+            ResponseHeadParser parser = up.headParser();
+            ChannelInput uin = up.input();
+            ByteBuffer ubuf = uin.buffer();
+            boolean anyBytes = false;
+            try {
+                while (true) {
+                    parser.reset();
+                    boolean complete = false;
+                    while (!complete) {
+                        if (ubuf.hasRemaining()) {
+                            anyBytes = true;
+                            complete = parser.parse(ubuf);
+                            continue;
+                        }
+                        if (uin.fill() < 0) {
+                            throw new EOFException("upstream closed before the response head");
+                        }
+                    }
+                    if (!parser.head().isInformational()) {
+                        break;
+                    }
+                    if (parser.head().status() == 101) {
+                        throw Http1Exception.of(dev.weft.codec.http1.Http1Violation.INVALID_STATUS_LINE);
+                    }
+                }
+            } catch (IOException e) {
+                s.checkReset();
+                return failBeforeResponse(up, e, anyBytes, allowRetry && !hasBody, stats);
+            } catch (Http1Exception e) {
+                up.pool().release(up, false);
+                localReply(502, ResponseFlag.UPE.body() + "\n", ResponseFlag.UPE,
+                        "upstream_invalid_response:" + e.violation().detail(), null);
+                return true;
+            } finally {
+                up.disarm();
+            }
+
+            ResponseHead rh = parser.head();
+            BodyFraming.Kind rk = BodyFraming.response(req.method(), rh);
+            ctx.status(rh.status());
+            ctx.upstreamHeadArrived(System.nanoTime());
+            stats.responseStatus(rh.status());
+            List<String[]> h = new ArrayList<>(rh.fieldCount() + 2);
+            h.add(new String[] {":status", Integer.toString(rh.status())});
+            HeaderPlan plan = r.responseHeaders();
+            for (int i = 0, n = rh.fieldCount(); i < n; i++) {
+                if (rh.isHopByHop(i) || rh.nameIs(i, "transfer-encoding") || rh.nameIs(i, "content-length")
+                        || rh.nameIs(i, "keep-alive") || rh.nameIs(i, "proxy-connection")) {
+                    continue;
+                }
+                if (!plan.isEmpty() && plan.skips(rh, i)) {
+                    continue;
+                }
+                h.add(new String[] {rh.name(i).toLowerCase(Locale.ROOT), rh.value(i)});
+            }
+            if (rk == BodyFraming.Kind.CONTENT_LENGTH || "HEAD".equals(req.method()) && rh.contentLength() >= 0) {
+                h.add(new String[] {"content-length", Long.toString(rh.contentLength())});
+            }
+            if (!plan.isEmpty()) {
+                plan.writeAdds((n, v) -> h.add(new String[] {n.toLowerCase(Locale.ROOT), v}),
+                        n -> rh.indexOf(n, 0) >= 0 && !plan.removes(n));
+            }
+            boolean noBody = rk == BodyFraming.Kind.NONE
+                    || rk == BodyFraming.Kind.CONTENT_LENGTH && rh.contentLength() == 0;
+            conn.sendHeaders(s, h, noBody);
+            long sent = 0;
+            boolean reusable;
+            up.arm(conn.idleNanos(), UpstreamConnection.IDLE);
+            try {
+                switch (rk) {
+                    case NONE -> { }
+                    case CONTENT_LENGTH -> sent = copyFixed(uin, rh.contentLength());
+                    case CHUNKED -> sent = copyChunked(uin, up.chunked());
+                    case UNTIL_CLOSE -> sent = copyUntilClose(uin);
+                }
+            } catch (H2Stream.ResetException | Http2Connection.StreamIdleException e) {
+                Channels.closeQuietly(up.channel());
+                up.pool().release(up, false);
+                throw e;
+            } catch (IOException | Http1Exception e) {
+                // the upstream failed mid-body: the client learns it from a reset
+                ctx.flag(e instanceof Http1Exception ? ResponseFlag.UPE : ResponseFlag.UC);
+                Channels.closeQuietly(up.channel());
+                up.pool().release(up, false);
+                conn.sendReset(s.id, ErrorCode.INTERNAL_ERROR);
+                return true;
+            } finally {
+                up.disarm();
+            }
+            ctx.addBytesSent(sent);
+            ctx.completed(true);
+            stats.rqTime.recordNanos(System.nanoTime() - start);
+            boolean requestComplete = pump == null || pump.finish();
+            reusable = requestComplete && rh.keepAlive() && !parser.framingAmbiguous()
+                    && rk != BodyFraming.Kind.UNTIL_CLOSE;
+            up.pool().release(up, reusable);
+            return true;
+        } finally {
+            s.onReset = null;
+            if (pump != null) {
+                pump.stop();
+            }
+            stats.rqActive.decrement();
+        }
+    }
+
+    private boolean failBeforeResponse(UpstreamConnection up, IOException e, boolean anyBytes, boolean mayRetry,
+                                       ClusterStats stats) throws IOException {
+        boolean reused = up.reused();
+        boolean timedOut = up.firedReason() == UpstreamConnection.RESPONSE_TIMEOUT;
+        up.pool().release(up, false);
+        if (timedOut) {
+            stats.rqTimeout.increment();
+            localReply(504, ResponseFlag.UT.body() + "\n", ResponseFlag.UT, "upstream_response_timeout", null);
+            return true;
+        }
+        if (mayRetry && !anyBytes && reused && idempotent(req.method())) {
+            return false;
+        }
+        boolean reset = e.getMessage() != null && e.getMessage().contains("reset");
+        ResponseFlag flag = reset ? ResponseFlag.UR : ResponseFlag.UC;
+        localReply(flag.status(), flag.body() + "\n", flag, reset ? "upstream_reset_before_response_started"
+                : "upstream_closed_before_response_started", null);
+        return true;
+    }
+
+    private static boolean idempotent(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
+    }
+
+    // ---- response body ------------------------------------------------------------------------------------------------
+
+    private long copyFixed(ChannelInput uin, long length) throws IOException {
+        long left = length;
+        while (left > 0) {
+            ByteBuffer buf = uin.buffer();
+            if (!buf.hasRemaining()) {
+                if (uin.fill() < 0) {
+                    throw new EOFException("upstream closed " + left + " bytes before the end of the body");
+                }
+                continue;
+            }
+            int n = (int) Math.min(left, buf.remaining());
+            int limit = buf.limit();
+            buf.limit(buf.position() + n);
+            try {
+                conn.sendData(s, buf, left == n);
+            } finally {
+                buf.limit(limit);
+            }
+            left -= n;
+        }
+        return length;
+    }
+
+    private long copyChunked(ChannelInput uin, ChunkedDecoder decoder) throws IOException, Http1Exception {
+        decoder.reset();
+        long total = 0;
+        while (true) {
+            ByteBuffer buf = uin.buffer();
+            long n = decoder.next(buf);
+            if (n > 0) {
+                int limit = buf.limit();
+                buf.limit(buf.position() + (int) n);
+                try {
+                    conn.sendData(s, buf, false);
+                } finally {
+                    buf.limit(limit);
+                }
+                total += n;
+            } else if (n == ChunkedDecoder.END) {
+                List<String[]> trailers = new ArrayList<>();
+                for (int i = 0, c = decoder.trailerCount(); i < c; i++) {
+                    String name = decoder.trailerName(i).toLowerCase(Locale.ROOT);
+                    if (!FORBIDDEN_TRAILERS.contains(name)) {
+                        trailers.add(new String[] {name, decoder.trailerValue(i)});
+                    }
+                }
+                if (trailers.isEmpty()) {
+                    conn.endStream(s);
+                } else {
+                    conn.sendHeaders(s, trailers, true);
+                }
+                return total;
+            } else if (uin.fill() < 0) {
+                throw new EOFException("upstream closed inside a chunked body");
+            }
+        }
+    }
+
+    private long copyUntilClose(ChannelInput uin) throws IOException {
+        long total = 0;
+        while (true) {
+            ByteBuffer buf = uin.buffer();
+            if (!buf.hasRemaining()) {
+                if (uin.fill() < 0) {
+                    conn.endStream(s);
+                    return total;
+                }
+                continue;
+            }
+            total += buf.remaining();
+            conn.sendData(s, buf, false);
+        }
+    }
+
+    // ---- request body -------------------------------------------------------------------------------------------------
+
+    /** Copies the stream's DATA to the upstream (chunk-encoded when the length is unknown) on its own thread. */
+    private final class BodyPump implements Runnable {
+        private final UpstreamConnection up;
+        private final boolean chunked;
+        private final ByteBuffer chunkHead = ByteBuffer.allocate(20);
+        volatile Thread thread;
+        private volatile boolean done;
+        private volatile boolean succeeded;
+
+        BodyPump(UpstreamConnection up, boolean chunked) {
+            this.up = up;
+            this.chunked = chunked;
+        }
+
+        @Override
+        public void run() {
+            try {
+                long streamIdle = conn.streamIdleNanos();
+                while (true) {
+                    ByteBuffer chunk = s.take(streamIdle);
+                    if (chunk == null) {
+                        break;
+                    }
+                    int n = chunk.remaining();
+                    if (chunked && n > 0) {
+                        chunkHead.clear();
+                        HeadWriter.writeChunkHeader(chunkHead, n);
+                        chunkHead.flip();
+                        Channels.writeFully(up.transport(), chunkHead);
+                    }
+                    Channels.writeFully(up.transport(), chunk);
+                    if (chunked && n > 0) {
+                        chunkHead.clear();
+                        HeadWriter.writeChunkEnd(chunkHead);
+                        chunkHead.flip();
+                        Channels.writeFully(up.transport(), chunkHead);
+                    }
+                    ctx.addBytesReceived(n);
+                    conn.consumed(s, n);
+                }
+                if (chunked) {
+                    HeadWriter t = new HeadWriter();
+                    t.lastChunk();
+                    for (String[] f : s.trailers()) {
+                        if (!FORBIDDEN_TRAILERS.contains(f[0])) {
+                            t.field(f[0], f[1]);
+                        }
+                    }
+                    t.endHead();
+                    Channels.writeFully(up.transport(), t.buffer());
+                }
+                succeeded = true;
+            } catch (IOException e) {
+                if (!s.isReset()) {
+                    // the body stalled or the upstream stopped taking it: end the exchange
+                    Channels.closeQuietly(up.channel());
+                }
+            } finally {
+                done = true;
+            }
+        }
+
+        /** Waits for the body to be through; true when all of it went upstream. */
+        boolean finish() {
+            Thread t = thread;
+            if (t != null && !done) {
+                try {
+                    t.join(java.time.Duration.ofMillis(20));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return done && succeeded;
+        }
+
+        void stop() {
+            Thread t = thread;
+            if (t != null && !done) {
+                t.interrupt();
+                try {
+                    t.join(java.time.Duration.ofSeconds(1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    // ---- accounting ---------------------------------------------------------------------------------------------------
+
+    private void requestEnded() {
+        long duration = System.nanoTime() - ctx.startNanos();
+        conn.listener.httpStats().requestEnded(ctx.status(), ctx.flag(), ctx.completed(), duration);
+        if (route != null && route.stats() != null) {
+            route.stats().requestEnded(duration);
+        }
+        if (conn.listener.accessLogged()) {
+            AccessLogEntry e = new AccessLogEntry();
+            e.startTimeMillis(ctx.startMillis());
+            e.method(ctx.method());
+            e.authority(ctx.authority());
+            e.path(ctx.path());
+            e.protocol(ctx.protocol());
+            e.status(ctx.status());
+            e.responseFlags(ctx.flag().code());
+            e.bytesReceived(ctx.bytesReceived());
+            e.bytesSent(ctx.bytesSent());
+            e.durationMicros(duration / 1000);
+            e.upstreamServiceTimeMicros(ctx.upstreamServiceTimeMicros());
+            e.upstreamHost(ctx.upstreamHost());
+            e.upstreamCluster(ctx.clusterName());
+            e.routeName(ctx.routeName());
+            e.requestId(ctx.requestId());
+            e.userAgent(ctx.userAgent());
+            e.forwardedFor(ctx.forwardedFor());
+            e.downstreamRemoteAddress(conn.remoteAddress);
+            e.downstreamLocalAddress(conn.localAddress);
+            if (conn.channel.secure()) {
+                e.downstreamPeerUriSan(conn.channel.peerUriSan());
+                e.downstreamPeerSubject(conn.channel.peerSubject());
+                e.tlsVersion(conn.channel.tlsVersion());
+                e.tlsCipher(conn.channel.tlsCipher());
+            }
+            e.responseCodeDetails(ctx.detail());
+            conn.listener.log(e);
+        }
+    }
+
+    private static String requestId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(hi, lo).toString();
+    }
+}
