@@ -68,6 +68,11 @@ final class ProxyTarget {
                     + "      match_subject_alt_names:\n"
                     + "        - type: URI\n"
                     + "          exact: spiffe://bench.local/ns/default/sa/loadgen\n");
+            listener(y, "h2", ports.get(Scenario.Listener.H2), "    codec: http2\n"
+                    + "    tls:\n"
+                    + "      certificates:\n"
+                    + "        - cert_file: " + pki.serverCert + "\n"
+                    + "          key_file: " + pki.serverKey + "\n");
         }
         y.append("clusters:\n"
                 + "  - name: origin\n"
@@ -76,9 +81,7 @@ final class ProxyTarget {
         Files.writeString(config, y.toString());
         List<String> cmd = new ArrayList<>(javaCommand);
         cmd.addAll(List.of("run", "-c", config.toString()));
-        Map<Scenario.Listener, String> missing = new EnumMap<>(Scenario.Listener.class);
-        missing.put(Scenario.Listener.H2, "Weft has no HTTP/2 listener yet");
-        return new ProxyTarget("weft", y.toString(), config, cmd, ports, missing);
+        return new ProxyTarget("weft", y.toString(), config, cmd, ports, tlsMissing(pki));
     }
 
     private static void listener(StringBuilder y, String name, int port, String tls) {

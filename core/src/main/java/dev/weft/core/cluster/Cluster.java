@@ -149,7 +149,12 @@ public final class Cluster implements AutoCloseable {
         List<Host> next = new ArrayList<>(resolved.size());
         for (InetSocketAddress a : resolved) {
             Host h = current.remove(a);
-            next.add(h != null ? h : new Host(a, newPool(a)));
+            if (h == null) {
+                Http1Pool p = newPool(a);
+                h = new Host(a, p, config.http2() ? new dev.weft.core.pool.Http2Pool(p,
+                        Math.min(4, config.maxConnectionsPerEndpoint()), config.connectTimeout().toNanos()) : null);
+            }
+            next.add(h);
         }
         if (closed) {
             return;
@@ -159,6 +164,9 @@ public final class Cluster implements AutoCloseable {
         stats.membershipHealthy.set(next.size());
         for (Host gone : current.values()) {
             gone.pool().close();
+            if (gone.http2Pool() != null) {
+                gone.http2Pool().close();
+            }
         }
     }
 
@@ -185,6 +193,9 @@ public final class Cluster implements AutoCloseable {
         }
         for (Host h : hosts) {
             h.pool().abortAll();
+            if (h.http2Pool() != null) {
+                h.http2Pool().close();
+            }
         }
     }
 }

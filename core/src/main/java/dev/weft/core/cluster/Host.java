@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Host {
     private final InetSocketAddress address;
     private final Http1Pool pool;
+    /** The endpoint's HTTP/2 connections, or null when the cluster speaks HTTP/1.1. */
+    private final dev.weft.core.pool.Http2Pool http2Pool;
     /** Requests in flight; written by request threads, read by the least-request balancer. */
     private final AtomicInteger active = new AtomicInteger();
     /** Finished requests by outcome, for /clusters. */
@@ -20,8 +22,13 @@ public final class Host {
     private final String display;
 
     Host(InetSocketAddress address, Http1Pool pool) {
+        this(address, pool, null);
+    }
+
+    Host(InetSocketAddress address, Http1Pool pool, dev.weft.core.pool.Http2Pool http2Pool) {
         this.address = address;
         this.pool = pool;
+        this.http2Pool = http2Pool;
         this.display = Addresses.of(address);
     }
 
@@ -31,6 +38,11 @@ public final class Host {
 
     public Http1Pool pool() {
         return pool;
+    }
+
+    /** The HTTP/2 connections of a cluster with {@code http2: true}, else null. */
+    public dev.weft.core.pool.Http2Pool http2Pool() {
+        return http2Pool;
     }
 
     public int activeRequests() {

@@ -16,7 +16,11 @@ import java.util.List;
  * @param maxPendingRequests        requests that may wait for a pooled connection, per endpoint; beyond it: 503 UO
  *                                  (default 1024)
  * @param poolIdleTimeout           an idle pooled connection is closed after this (default 60s)
+ * @param http2 speak HTTP/2 to the endpoints (ALPN h2 with TLS, prior knowledge without): shared connections,
+ *              one stream per request
  * @param tls                       TLS origination, or null for plain TCP
+ * @param http2                     speak HTTP/2 to the endpoints (ALPN h2 with TLS, prior knowledge without):
+ *                                  a few shared connections, one stream per request
  */
 public record ClusterConfig(
         String name,
@@ -28,9 +32,18 @@ public record ClusterConfig(
         int maxConnectionsPerEndpoint,
         int maxPendingRequests,
         Duration poolIdleTimeout,
-        TlsConfig.Upstream tls) {
+        TlsConfig.Upstream tls,
+        boolean http2) {
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
+    }
+
+    /** An HTTP/1.1 cluster. */
+    public ClusterConfig(String name, DiscoveryType type, LbPolicy lbPolicy, Duration connectTimeout,
+                         Duration dnsRefreshRate, List<EndpointConfig> endpoints, int maxConnectionsPerEndpoint,
+                         int maxPendingRequests, Duration poolIdleTimeout, TlsConfig.Upstream tls) {
+        this(name, type, lbPolicy, connectTimeout, dnsRefreshRate, endpoints, maxConnectionsPerEndpoint,
+                maxPendingRequests, poolIdleTimeout, tls, false);
     }
 
     /** Envoy's cluster discovery types that Weft supports. */

@@ -36,7 +36,7 @@ final class ConfigBinder {
             "server_header", "xff_append", "generate_request_id"};
     private static final String[] CLUSTER_FIELDS = {"name", "type", "lb_policy", "connect_timeout",
             "dns_refresh_rate", "max_connections_per_endpoint", "max_pending_requests", "pool_idle_timeout",
-            "endpoints", "tls"};
+            "endpoints", "tls", "http2"};
 
     private final NodeReader reader;
     private final TlsBinder tls;
@@ -250,8 +250,12 @@ final class ConfigBinder {
         int table = m.integer("hpack_table_size", d.hpackTableSize(), 0, 65_536);
         int resets = m.integer("max_resets_per_second", d.maxResetsPerSecond(), 1, 1_000_000);
         int control = m.integer("max_control_frames_per_second", d.maxControlFramesPerSecond(), 1, 1_000_000);
-        int empty = m.integer("max_consecutive_empty_frames", d.maxEmptyFrames(), 0, 1000);
+        int empty = m.integer("max_consecutive_empty_frames", d.maxConsecutiveEmptyFrames(), 0, 1000);
         Duration idle = m.duration("stream_idle_timeout", d.streamIdleTimeout());
+        if (idle != null && (idle.isZero() || idle.isNegative())) {
+            m.problem("stream_idle_timeout", "must be greater than 0");
+            idle = d.streamIdleTimeout();
+        }
         return new Http2Options(streams, streamWindow, connWindow, headerList, frame, table, resets, control, empty,
                 idle);
     }
@@ -379,9 +383,21 @@ final class ConfigBinder {
                 endpoints.add(new EndpointConfig(address, port));
             }
         }
+        boolean http2 = m.bool("http2", false);
         TlsConfig.Upstream tls = m.has("tls") ? this.tls.upstream(m.map("tls", TlsBinder.UPSTREAM_FIELDS)) : null;
+        if (tls != null) {
+            List<String> alpn = tls.alpn();
+            if (alpn.isEmpty()) {
+                alpn = List.of(http2 ? "h2" : "http/1.1");
+            } else if (alpn.contains("h2") != http2 || alpn.size() != 1) {
+                m.problem("tls", "alpn must be [" + (http2 ? "h2" : "http/1.1") + "] for a cluster with http2: "
+                        + http2);
+            }
+            tls = new TlsConfig.Upstream(tls.sni(), tls.caFile(), tls.expectedSans(), tls.certFile(),
+                    tls.keyFile(), alpn, tls.minVersion(), tls.maxVersion(), tls.cipherSuites());
+        }
         return new ClusterConfig(name, type == null ? ConfigDefaults.CLUSTER_TYPE : type, lbPolicy, connectTimeout,
-                dnsRefreshRate, endpoints, maxConnections, maxPending, poolIdleTimeout, tls);
+                dnsRefreshRate, endpoints, maxConnections, maxPending, poolIdleTimeout, tls, http2);
     }
 
     /** True for an empty document: no node at all, or a lone null ({@code ~}). */

@@ -19,14 +19,14 @@ import java.time.Duration;
  *                                    ENHANCE_YOUR_CALM (100)
  * @param maxControlFramesPerSecond   SETTINGS, PING and PRIORITY frames a client may send per second on average
  *                                    (flood protection; 1000)
- * @param maxEmptyFrames              consecutive frames without payload or END_STREAM tolerated (Envoy's
+ * @param maxConsecutiveEmptyFrames              consecutive frames without payload or END_STREAM tolerated (Envoy's
  *                                    max_consecutive_inbound_frames_with_empty_payload; 1)
  * @param streamIdleTimeout           a stream that makes no progress this long is reset: a client that never opens
  *                                    its window, a request body that stalls (5 min, as Envoy)
  */
 public record Http2Options(int maxConcurrentStreams, int initialStreamWindowSize, int initialConnectionWindowSize,
                            int maxHeaderListSize, int maxFrameSize, int hpackTableSize, int maxResetsPerSecond,
-                           int maxControlFramesPerSecond, int maxEmptyFrames, Duration streamIdleTimeout) {
+                           int maxControlFramesPerSecond, int maxConsecutiveEmptyFrames, Duration streamIdleTimeout) {
 
     public static final Http2Options DEFAULTS = new Http2Options(100, 64 * 1024, 1024 * 1024, 60 * 1024, 16 * 1024,
             4096, 100, 1000, 1, Duration.ofMinutes(5));

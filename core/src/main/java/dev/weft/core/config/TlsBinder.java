@@ -129,13 +129,12 @@ final class TlsBinder {
     /** The listed protocols; when absent, empty for a listener (its codec decides) and http/1.1 for a cluster. */
     private List<String> alpn(YamlMap m, boolean listener) {
         if (!m.has("alpn")) {
-            return listener ? List.of() : ALPN;
+            return List.of(); // the listener's codec or the cluster's http2 decides
         }
         List<String> alpn = strings(m, "alpn");
         for (String a : alpn) {
-            if (!a.equals("http/1.1") && !(listener && a.equals("h2"))) {
-                m.problem("alpn", "'" + a + "' is not supported (" + (listener ? "h2 and http/1.1" : "http/1.1")
-                        + ")");
+            if (!a.equals("http/1.1") && !a.equals("h2")) {
+                m.problem("alpn", "'" + a + "' is not supported (h2 and http/1.1)");
             }
         }
         if (alpn.isEmpty()) {

@@ -534,6 +534,9 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         ctx.upstreamHost(host.toString());
         host.requestStarted();
         try {
+            if (host.http2Pool() != null) {
+                return forwardHttp2(fwd, route, head, bodyKind, hasBody, host, cluster);
+            }
             writeUpstreamHead(fwd, route, head, bodyKind, host);
             for (int attempt = 0; ; attempt++) {
                 UpstreamConnection up;
@@ -556,6 +559,52 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
             host.requestFinished();
             host.outcome(ctx.flag() != ResponseFlag.NONE || ctx.status() >= 500 || ctx.status() == 0);
         }
+    }
+
+    /** To a cluster with {@code http2: true}: the request as one stream on a shared HTTP/2 connection. */
+    private boolean forwardHttp2(RouteAction.Forward fwd, Route route, RequestHead head, BodyFraming.Kind bodyKind,
+                                 boolean hasBody, Host host, Cluster cluster) throws IOException {
+        dev.weft.core.pool.H2ClientConnection c;
+        try {
+            c = host.http2Pool().acquire();
+        } catch (UpstreamException e) {
+            return localReply(e.status(), e.flag().body() + "\n", !hasBody && head.keepAlive(), head.isHead(),
+                    e.flag(), e.getMessage());
+        }
+        String authority = fwd.hostRewrite() != null ? fwd.hostRewrite() : head.host();
+        if (authority == null || authority.isEmpty()) {
+            authority = host.toString();
+        }
+        java.util.List<String[]> extra = new java.util.ArrayList<>();
+        String xff = null;
+        String requestId = null;
+        for (int i = 0, n = head.fieldCount(); i < n; i++) {
+            if (head.nameIs(i, "x-forwarded-for")) {
+                xff = xff == null ? head.value(i) : xff + ", " + head.value(i);
+            } else if (head.nameIs(i, "x-request-id") && requestId == null) {
+                requestId = head.value(i);
+            }
+        }
+        if (options.xffAppend()) {
+            extra.add(new String[] {"x-forwarded-for", xff == null ? remoteIp : xff + ", " + remoteIp});
+        } else if (xff != null) {
+            extra.add(new String[] {"x-forwarded-for", xff});
+        }
+        extra.add(new String[] {"x-forwarded-proto", channel.secure() ? "https" : "http"});
+        if (requestId == null && options.generateRequestId()) {
+            requestId = requestId();
+        }
+        if (requestId != null) {
+            ctx.requestId(requestId);
+            extra.add(new String[] {"x-request-id", requestId});
+        }
+        java.util.List<String[]> h2 = H2UpstreamExchange.headers(head, upstreamTarget(fwd, route, head), authority,
+                cluster.config().tls() != null, route.requestHeaders(), extra);
+        boolean keep = new H2UpstreamExchange(this).run(c, h2, head, bodyKind, hasBody, fwd, route, cluster.stats());
+        if (!keep) {
+            linger = true;
+        }
+        return keep;
     }
 
     /** Builds the request head sent upstream into {@link #upHead}. */

@@ -59,6 +59,9 @@ final class H2Stream {
     volatile Thread thread;
     /** Called on reset: closes the upstream connection the stream is blocked on. */
     volatile Runnable onReset;
+    /** Counted in the connection's concurrent streams until closed or its handler ended, see {@link #releaseSlot}. */
+    private final java.util.concurrent.atomic.AtomicBoolean slotHeld = new java.util.concurrent.atomic.AtomicBoolean(
+            true);
 
     H2Stream(int id, RequestFields.Request request, boolean endStream, int recvInitial, int sendInitial)
             throws Http2Exception {
@@ -111,12 +114,19 @@ final class H2Stream {
         }
     }
 
-    /** Trailers (a HEADERS frame after the request head); they must end the stream. */
-    void trailers(List<String[]> fields, boolean endStream) throws Http2Exception {
+    /**
+     * Trailers (a HEADERS frame after the request head); they must end the stream. The stream's state is checked
+     * first: HEADERS on a half-closed or closed stream is STREAM_CLOSED whatever they hold; then {@code invalid}, the
+     * error of a malformed trailer section (null when valid), is thrown.
+     */
+    void trailers(List<String[]> fields, boolean endStream, Http2Exception invalid) throws Http2Exception {
         lock.lock();
         try {
             if (!state.received(FrameType.HEADERS, endStream)) {
                 return;
+            }
+            if (invalid != null) {
+                throw invalid;
             }
             if (!endStream) {
                 throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
@@ -272,16 +282,49 @@ final class H2Stream {
         }
     }
 
-    /** The response's last frame is about to go out with END_STREAM (or a reset): record it. */
-    void sent(int type, boolean endStream) {
+    /**
+     * A response frame is about to go out: record it. Returns true when it closes the stream (END_STREAM after the
+     * client's), so that its slot among the concurrent streams is free before the client can see the frame.
+     */
+    boolean sent(int type, boolean endStream) {
         lock.lock();
         try {
             if (resetCode < 0) {
                 state.sent(type, endStream);
             }
+            return closedLocked();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Closed for RFC 9113 section 5.1: END_STREAM both ways (or reset); it no longer counts as concurrent. */
+    boolean closed() {
+        lock.lock();
+        try {
+            return closedLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closed by END_STREAM in both directions, not by a reset. */
+    boolean closedByEndStreams() {
+        lock.lock();
+        try {
+            return closedLocked() && resetCode < 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean closedLocked() {
+        return state.state() == dev.weft.codec.http2.StreamState.CLOSED;
+    }
+
+    /** Gives up the stream's slot among max_concurrent_streams; true the first time only. */
+    boolean releaseSlot() {
+        return slotHeld.compareAndSet(true, false);
     }
 
     /** True when the request half is finished (END_STREAM received) or the stream was reset. */

@@ -73,7 +73,14 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private final StreamIds ids = new StreamIds(true);
     private final FlowWindow recvWindow;
     private final Map<Integer, H2Stream> streams = new ConcurrentHashMap<>();
+    /** Streams whose handler runs: the connection closes on drain (or after the client's GOAWAY) when none is left. */
     private final AtomicInteger active = new AtomicInteger();
+    /**
+     * Streams counted against max_concurrent_streams: like {@link #active}, but a stream leaves as soon as it is closed
+     * by END_STREAM both ways, before the client sees our END_STREAM (it may then open the next stream at once, RFC
+     * 9113 section 5.1.2), while its handler may still be finishing.
+     */
+    private final AtomicInteger concurrent = new AtomicInteger();
 
     // ---- guarded by lock ----
     final ReentrantLock lock = new ReentrantLock();
@@ -96,6 +103,11 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private boolean peerGoingAway;
     private volatile int lastAccepted;
     private int consecutiveEmpty;
+    /**
+     * CONTINUATION frames tolerated per field block: far more than a client needs (a block of max_header_list_size
+     * bytes in 16 KiB frames takes a few), few enough that empty or 1-byte fragments cannot keep the reader busy.
+     */
+    private final int maxContinuations;
     private double resetTokens;
     private double controlTokens;
     private long tokensAt = System.nanoTime();
@@ -119,6 +131,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         this.reader = new FrameReader(true, opts.maxFrameSize(), opts.maxHeaderListSize());
         this.decoder = new HpackDecoder(opts.hpackTableSize(), opts.maxHeaderListSize());
         this.recvWindow = new FlowWindow(0, FlowWindow.DEFAULT_WINDOW);
+        this.maxContinuations = Math.max(32, opts.maxHeaderListSize() / 1024);
         this.resetTokens = opts.maxResetsPerSecond();
         this.controlTokens = opts.maxControlFramesPerSecond();
     }
@@ -214,11 +227,22 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
                 reader.read(in, this);
             } catch (Http2Exception e) {
                 if (e.isConnectionError()) {
+                    if (e.error() == ErrorCode.ENHANCE_YOUR_CALM && reader.openFieldBlockStreamId() != 0) {
+                        h2stats.headerBlockFlood.increment(); // the block outgrew max_header_list_size
+                    }
                     connectionError(e);
                     return;
                 }
                 streamError(e);
                 continue; // the bad frame is consumed: go on with the next
+            }
+            if (reader.continuationCount() > maxContinuations) {
+                // CONTINUATION frames that are empty (or nearly) never make the block outgrow its limit
+                h2stats.headerBlockFlood.increment();
+                connectionError(Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "field block on stream "
+                        + reader.openFieldBlockStreamId() + " split into more than " + maxContinuations
+                        + " CONTINUATION frames"));
+                return;
             }
             flushControl();
             if (draining && active.get() == 0 || peerGoingAway && active.get() == 0) {
@@ -269,7 +293,14 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     public void closeIfIdle() {
         draining = true;
         goAway(ErrorCode.NO_ERROR, "draining");
-        if (active.get() == 0) {
+        boolean idle;
+        lock.lock();
+        try {
+            idle = active.get() == 0; // see accept()
+        } finally {
+            lock.unlock();
+        }
+        if (idle) {
             shutdownInput();
         }
     }
@@ -308,25 +339,48 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         emptyCheck(headerBlock.remaining() == 0 && !endStream);
         H2Stream existing = streams.get(streamId);
         if (existing != null) {
-            List<String[]> trailerFields = decode(headerBlock, HeaderValidator.Mode.TRAILERS, streamId);
-            existing.trailers(trailerFields, endStream);
-            if (existing.discarding()) {
+            List<String[]> trailerFields = null;
+            Http2Exception invalid = null;
+            try {
+                trailerFields = decode(headerBlock, HeaderValidator.Mode.TRAILERS, streamId);
+            } catch (Http2Exception e) {
+                if (e.isConnectionError()) {
+                    throw e;
+                }
+                invalid = e; // thrown unless the stream's state calls for another error first
+            }
+            existing.trailers(trailerFields, endStream, invalid);
+            if (endStream && existing.closed()) {
+                releaseSlot(existing);
+            }
+            if (existing.discarding() && existing.responseComplete) {
+                // (a discarding stream whose response is still going out stays: see onData)
                 forget(existing);
             }
             return;
         }
         if (closedRecently(streamId)) {
             decodeDiscarding(headerBlock);
-            StreamStateMachine.receivedOnForgottenStream(streamId, FrameType.HEADERS);
+            receivedOnForgottenStream(streamId, FrameType.HEADERS);
             return;
         }
         ids.remoteOpened(streamId); // odd and increasing, else a connection PROTOCOL_ERROR
-        if (draining) {
+        if (!accept(streamId)) {
             decodeDiscarding(headerBlock); // after our GOAWAY: ignored (RFC 9113 section 6.8)
             return;
         }
-        lastAccepted = streamId;
-        RequestFields.Request request;
+        boolean started = false;
+        try {
+            started = open(streamId, headerBlock, endStream);
+        } finally {
+            if (!started) {
+                active.decrementAndGet(); // taken by accept()
+            }
+        }
+    }
+
+    /** Decodes and checks a request, and starts its stream; false when it was refused or answered locally. */
+    private boolean open(int streamId, ByteBuffer headerBlock, boolean endStream) throws Http2Exception {
         validator.reset(HeaderValidator.Mode.REQUEST, streamId);
         fields.reset();
         try {
@@ -338,7 +392,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             h2stats.headerOverflow.increment();
             closed(streamId);
             respondLocally(streamId, endStream, 431);
-            return;
+            return false;
         }
         try {
             validator.finish(); // a malformed request: stream PROTOCOL_ERROR
@@ -346,8 +400,13 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             closed(streamId);
             throw e;
         }
-        request = fields.request(validator.contentLength());
-        if (active.get() >= opts.maxConcurrentStreams()) {
+        RequestFields.Request request = fields.request(validator.contentLength());
+        if (endStream && request.contentLength() > 0) {
+            closed(streamId); // RFC 9113 section 8.1.1: the DATA frames (none) must add up to content-length
+            throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "content-length "
+                    + request.contentLength() + " but END_STREAM on the HEADERS frame");
+        }
+        if (concurrent.get() >= opts.maxConcurrentStreams()) {
             h2stats.streamRefused.increment();
             closed(streamId);
             throw Http2Exception.stream(streamId, ErrorCode.REFUSED_STREAM,
@@ -362,11 +421,32 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
         H2Stream s = new H2Stream(streamId, request, endStream, opts.initialStreamWindowSize(), sendInitial);
         streams.put(streamId, s);
-        active.incrementAndGet();
+        concurrent.incrementAndGet();
         h2stats.streamsActive.increment();
         StreamHandler handler = new StreamHandler(this, s);
         s.thread = Thread.ofVirtual().unstarted(handler);
         s.thread.start();
+        return true;
+    }
+
+    /**
+     * Takes the stream as the last one accepted, and counts it active, unless we are draining. Under the write lock,
+     * like {@link #goAway} and the idle check of {@link #closeIfIdle}: a drain's GOAWAY, sent from another thread, then
+     * covers every stream that is processed and none that is not, and the drain never closes the connection under a
+     * stream it accepted.
+     */
+    private boolean accept(int streamId) {
+        lock.lock();
+        try {
+            if (draining || goAwaySent) {
+                return false;
+            }
+            lastAccepted = streamId;
+            active.incrementAndGet(); // now, so that a drain does not find the connection idle in between
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A header block we must decode to keep HPACK in sync, whose request is refused or ignored. */
@@ -414,7 +494,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             if (!closedRecently(streamId) && ids.untrackedState(streamId) == StreamState.IDLE) {
                 throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA frame on idle stream " + streamId);
             }
-            StreamStateMachine.receivedOnForgottenStream(streamId, FrameType.DATA);
+            receivedOnForgottenStream(streamId, FrameType.DATA);
             return;
         }
         boolean queued;
@@ -424,13 +504,21 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             creditConnection(flowControlledLength);
             throw e;
         }
+        if (endStream && s.closed()) {
+            releaseSlot(s); // the client's END_STREAM after our whole response
+        }
         if (!queued) {
             creditConnection(flowControlledLength);
             if (s.discarding()) {
                 if (s.draining()) {
                     creditStream(s, flowControlledLength); // drain the rest of a body nobody reads any more
                 } else {
-                    forget(s);
+                    // the request body ended (or is over budget); a stream whose response is still going out (an
+                    // early response, StreamHandler sends its body once the request ended) stays tracked until its
+                    // handler ends, or the client's WINDOW_UPDATEs for that body would be ignored
+                    if (s.responseComplete || !s.inputEnded()) {
+                        forget(s);
+                    }
                     if (!s.inputEnded()) {
                         throw Http2Exception.stream(streamId, ErrorCode.NO_ERROR, "request body not read");
                     }
@@ -444,25 +532,48 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
     }
 
-    /** Stream ids closed lately, so frames racing their close get STREAM_CLOSED, not PROTOCOL_ERROR. */
-    private final java.util.Set<Integer> recentlyClosed = java.util.Collections.newSetFromMap(
-            new java.util.LinkedHashMap<>(64, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
-                    return size() > 256;
-                }
-            });
+    /**
+     * Stream ids closed lately, so frames racing their close get STREAM_CLOSED, not PROTOCOL_ERROR; the value tells a
+     * stream closed by END_STREAM in both directions.
+     */
+    private final Map<Integer, Boolean> recentlyClosed = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+            return size() > 256;
+        }
+    };
 
     private boolean closedRecently(int streamId) {
         synchronized (recentlyClosed) {
-            return recentlyClosed.contains(streamId);
+            return recentlyClosed.containsKey(streamId);
         }
     }
 
     private void closed(int streamId) {
+        closed(streamId, false);
+    }
+
+    private void closed(int streamId, boolean byEndStreams) {
         synchronized (recentlyClosed) {
-            recentlyClosed.add(streamId);
+            recentlyClosed.put(streamId, byEndStreams);
         }
+    }
+
+    /**
+     * DATA or HEADERS on a stream no longer tracked: after END_STREAM in both directions a connection error
+     * STREAM_CLOSED (RFC 9113 section 5.1), as while the stream is still tracked; else see
+     * {@link StreamStateMachine#receivedOnForgottenStream}.
+     */
+    private void receivedOnForgottenStream(int streamId, int type) throws Http2Exception {
+        boolean byEndStreams;
+        synchronized (recentlyClosed) {
+            byEndStreams = Boolean.TRUE.equals(recentlyClosed.get(streamId));
+        }
+        if (byEndStreams) {
+            throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, FrameType.name(type) + " frame on stream "
+                    + streamId + " after END_STREAM in both directions");
+        }
+        StreamStateMachine.receivedOnForgottenStream(streamId, type);
     }
 
     @Override
@@ -481,7 +592,9 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             }
             return;
         }
-        s.received(FrameType.RST_STREAM);
+        if (!s.received(FrameType.RST_STREAM)) {
+            return; // closed by END_STREAM both ways: ignored (RFC 9113 section 5.1)
+        }
         boolean premature = !s.responseComplete;
         s.reset(errorCode);
         if (premature) {
@@ -578,9 +691,9 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             consecutiveEmpty = 0;
             return;
         }
-        if (++consecutiveEmpty > opts.maxEmptyFrames()) {
+        if (++consecutiveEmpty > opts.maxConsecutiveEmptyFrames()) {
             h2stats.emptyFramesFlood.increment();
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + opts.maxEmptyFrames()
+            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + opts.maxConsecutiveEmptyFrames()
                     + " consecutive frames without payload");
         }
     }
@@ -730,8 +843,10 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             if (broken) {
                 throw new IOException("connection closed");
             }
+            if (s.sent(FrameType.HEADERS, endStream)) {
+                releaseSlot(s);
+            }
             encodeHeaders(s.id, headers, endStream);
-            s.sent(FrameType.HEADERS, endStream);
             if (endStream) {
                 s.responseComplete = true;
             }
@@ -780,6 +895,9 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
                 dataHeader.clear();
                 FrameWriter.writeFrameHeader(dataHeader, n, FrameType.DATA, last ? 0x1 : 0, s.id);
                 dataHeader.flip();
+                if (last && s.sent(FrameType.DATA, true)) {
+                    releaseSlot(s);
+                }
                 int limit = src.limit();
                 src.limit(src.position() + n);
                 gather[0] = dataHeader;
@@ -796,7 +914,6 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
                 s.sendWindow.spend(n);
                 sendWindow.spend(n);
                 if (last) {
-                    s.sent(FrameType.DATA, true);
                     s.responseComplete = true;
                     return;
                 }
@@ -817,8 +934,10 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             if (out.position() > 0) {
                 flushLocked();
             }
+            if (s.sent(FrameType.DATA, true)) {
+                releaseSlot(s);
+            }
             FrameWriter.writeFrameHeader(out, 0, FrameType.DATA, 0x1, s.id);
-            s.sent(FrameType.DATA, true);
             s.responseComplete = true;
             flushLocked();
         } finally {
@@ -924,6 +1043,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
         // else: the response is complete while the client still sends its body; curl and others wait to finish the
         // upload, so the rest is read and dropped (up to a budget) rather than reset at once
+        releaseSlot(s);
         active.decrementAndGet();
         h2stats.streamsActive.decrement();
         if ((draining || peerGoingAway) && active.get() == 0) {
@@ -935,8 +1055,14 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         return draining || listener.draining();
     }
 
+    private void releaseSlot(H2Stream s) {
+        if (s.releaseSlot()) {
+            concurrent.decrementAndGet();
+        }
+    }
+
     private void forget(H2Stream s) {
-        closed(s.id);
+        closed(s.id, s.closedByEndStreams());
         streams.remove(s.id);
     }
 

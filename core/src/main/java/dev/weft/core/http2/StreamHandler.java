@@ -14,6 +14,7 @@ import dev.weft.core.config.RouteAction;
 import dev.weft.core.http1.Redirects;
 import dev.weft.core.io.ChannelInput;
 import dev.weft.core.io.Channels;
+import dev.weft.core.pool.H2ClientConnection;
 import dev.weft.core.pool.UpstreamConnection;
 import dev.weft.core.proxy.RequestContext;
 import dev.weft.core.proxy.ResponseFlag;
@@ -45,9 +46,37 @@ final class StreamHandler implements Runnable {
     /** Fields that are connection-specific in HTTP/1.1 and never forwarded (RFC 9113 section 8.2.2). */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade", "te", "trailer", "proxy-authenticate", "proxy-authorization");
-    /** Trailer fields never forwarded: framing, routing and authentication (RFC 9110 section 6.5.1). */
+    /**
+     * Trailer fields never forwarded, either way: framing, routing, hop-by-hop, authentication and content-processing
+     * fields are not allowed in trailers (RFC 9110 section 6.5.1). The same list as the HTTP/1.1 path (BodyCopier).
+     */
     private static final Set<String> FORBIDDEN_TRAILERS = Set.of("content-length", "transfer-encoding", "host",
-            "content-type", "authorization", "set-cookie", "te", "trailer", "connection", "keep-alive");
+            "connection", "keep-alive", "proxy-connection", "te", "upgrade", "trailer", "content-type",
+            "content-encoding", "content-range", "authorization", "proxy-authorization", "set-cookie", "cookie",
+            "expect", "max-forwards", "cache-control", "age", "expires", "date", "location", "retry-after", "vary",
+            "www-authenticate", "proxy-authenticate", "if-match", "if-none-match", "if-modified-since",
+            "if-unmodified-since", "if-range", "range");
+
+    /*
+     * Early responses: the response is ready while the client is still sending its request body (the upstream answered
+     * without reading it all, or a local reply). Some clients never finish such a transfer when the response ends
+     * first: curl 7.88 (curl issue 10433, fixed in curl 8) stops uploading for good once response DATA arrives on a
+     * stream it still uploads on, and hangs as well after a HEADERS frame with END_STREAM that comes before its upload
+     * got going; a RST_STREAM NO_ERROR after the response (RFC 9113 section 8.1, what nginx and h2o send) is a "stream
+     * error" to it when it comes at once and a hang when it comes later; more WINDOW_UPDATEs do not help. HEADERS
+     * without END_STREAM do not stall it. So an early response that is small and complete goes out as a server that
+     * answers after the request would send it: the stream first turns to draining (the connection reads and drops the
+     * rest of the body and gives its windows back), then HEADERS without END_STREAM, and once the request body has
+     * ended the body (up to HOLD_MAX_BYTES, kept meanwhile) with END_STREAM. The wait is bounded in time and in bytes
+     * dropped (LINGER_*); then the response ends regardless. A client that sent "expect: 100-continue" is not kept
+     * waiting. An upstream response is held only once it is complete: until then the request body still goes
+     * upstream, which may be reading it; a chunked one that is not complete in what was read stops being held before
+     * the next read from the upstream (it may be a stream), as does one larger than HOLD_MAX_BYTES.
+     */
+    static final int HOLD_MAX_BYTES = 16 * 1024;
+    static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    private static final long LINGER_POLL_MILLIS = 2;
+    static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
 
     private final Http2Connection conn;
     private final H2Stream s;
@@ -56,6 +85,13 @@ final class StreamHandler implements Runnable {
     private Route route;
     private String path;
     private String query;
+    /** The request body pump of the current exchange, if one runs. */
+    private BodyPump pump;
+    /** An early upstream response is being kept back: its head, its body so far, its trailers once complete. */
+    private boolean holding;
+    private List<String[]> heldHead;
+    private ByteBuffer held;
+    private List<String[]> heldTrailers;
 
     StreamHandler(Http2Connection conn, H2Stream s) {
         this.conn = conn;
@@ -188,6 +224,22 @@ final class StreamHandler implements Runnable {
     private void respond(int status, List<String[]> headers, String body) throws IOException {
         ctx.status(status);
         boolean noBody = body.isEmpty() || "HEAD".equals(req.method());
+        if (mayHold()) {
+            // an early local reply (see HOLD_MAX_BYTES): draining first, then the head, the body once the request ended
+            stopPump();
+            drainRequestBody();
+            conn.sendHeaders(s, headers, false);
+            awaitRequestEnd();
+            byte[] b = noBody ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            if (b.length == 0) {
+                conn.endStream(s);
+            } else {
+                conn.sendData(s, ByteBuffer.wrap(b), true);
+            }
+            ctx.addBytesSent(b.length);
+            ctx.completed(true);
+            return;
+        }
         conn.sendHeaders(s, headers, noBody);
         if (!noBody) {
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
@@ -219,6 +271,10 @@ final class StreamHandler implements Runnable {
         ctx.upstreamHost(host.toString());
         host.requestStarted();
         try {
+            if (host.http2Pool() != null) {
+                forwardH2(fwd, r, host, cluster);
+                return;
+            }
             ByteBuffer head = upstreamHead(fwd, r, host);
             boolean hasBody = !s.inputEnded() || req.contentLength() > 0;
             for (int attempt = 0; ; attempt++) {
@@ -239,6 +295,203 @@ final class StreamHandler implements Runnable {
             host.requestFinished();
             host.outcome(ctx.flag() != ResponseFlag.NONE || ctx.status() >= 500 || ctx.status() == 0);
         }
+    }
+
+    /** HTTP/2 to an HTTP/2 upstream: one stream on a shared connection; trailers (gRPC status) pass through. */
+    private void forwardH2(RouteAction.Forward fwd, Route r, Host host, Cluster cluster) throws IOException {
+        ClusterStats stats = cluster.stats();
+        H2ClientConnection c;
+        try {
+            c = host.http2Pool().acquire();
+        } catch (UpstreamException e) {
+            localReply(e.status(), e.flag().body() + "\n", e.flag(), e.getMessage(), null);
+            return;
+        }
+        List<String[]> h = upstreamH2Head(fwd, r, host, cluster.config().tls() != null);
+        long start = System.nanoTime();
+        stats.rqTotal.increment();
+        stats.rqActive.increment();
+        ctx.upstreamStarted(start);
+        boolean bodyless = s.inputEnded() && req.contentLength() <= 0;
+        H2ClientConnection.Stream us;
+        try {
+            us = c.open(h, bodyless);
+        } catch (IOException e) {
+            stats.rqActive.decrement();
+            localReply(ResponseFlag.UC.status(), ResponseFlag.UC.body() + "\n", ResponseFlag.UC,
+                    "upstream_closed_before_response_started", null);
+            return;
+        }
+        s.onReset = us::cancel;
+        Thread pump = null;
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try {
+            if (!bodyless) {
+                // never interrupted: an interrupt during a write would close the shared upstream connection
+                pump = Thread.ofVirtual().start(() -> {
+                    long idle = conn.streamIdleNanos();
+                    long slice = Math.min(idle, 100_000_000L);
+                    try {
+                        long waited = 0;
+                        while (!stop.get()) {
+                            ByteBuffer chunk;
+                            try {
+                                chunk = s.take(slice);
+                            } catch (java.io.InterruptedIOException e) {
+                                waited += slice;
+                                if (waited >= idle) {
+                                    throw e;
+                                }
+                                continue;
+                            }
+                            waited = 0;
+                            if (chunk == null) {
+                                us.end(s.trailers());
+                                return;
+                            }
+                            int n = chunk.remaining();
+                            try {
+                                us.write(chunk, false, idle);
+                                ctx.addBytesReceived(n);
+                            } finally {
+                                conn.consumed(s, n);
+                            }
+                        }
+                    } catch (IOException e) {
+                        us.cancel();
+                    }
+                });
+            }
+            long timeout = fwd.timeout().isZero() ? Long.MAX_VALUE : fwd.timeout().toNanos();
+            List<String[]> head;
+            try {
+                head = us.awaitHead(timeout);
+            } catch (H2ClientConnection.UpstreamTimeoutException e) {
+                us.cancel();
+                stats.rqTimeout.increment();
+                localReply(504, ResponseFlag.UT.body() + "\n", ResponseFlag.UT, "upstream_response_timeout", null);
+                return;
+            } catch (IOException e) {
+                s.checkReset();
+                ResponseFlag flag = e.getMessage() != null && e.getMessage().contains("reset") ? ResponseFlag.UR
+                        : ResponseFlag.UC;
+                localReply(flag.status(), flag.body() + "\n", flag, flag == ResponseFlag.UR
+                        ? "upstream_reset_before_response_started" : "upstream_closed_before_response_started", null);
+                return;
+            }
+            int status = Integer.parseInt(head.get(0)[1]);
+            ctx.status(status);
+            ctx.upstreamHeadArrived(System.nanoTime());
+            stats.responseStatus(status);
+            List<String[]> out = new ArrayList<>(head.size() + 2);
+            HeaderPlan plan = r.responseHeaders();
+            for (String[] f : head) {
+                if (!f[0].startsWith(":") && (HOP_BY_HOP.contains(f[0]) || !plan.isEmpty() && plan.removes(f[0]))) {
+                    continue;
+                }
+                out.add(f);
+            }
+            if (!plan.isEmpty()) {
+                plan.writeAdds((n, v) -> out.add(new String[] {n.toLowerCase(Locale.ROOT), v}),
+                        n -> head.stream().anyMatch(f -> f[0].equals(n)) && !plan.removes(n));
+            }
+            if (us.ended() && us.trailers().isEmpty()) {
+                conn.sendHeaders(s, out, true); // a head-only response (gRPC trailers-only included)
+            } else {
+                conn.sendHeaders(s, out, false);
+                long sent = 0;
+                try {
+                    ByteBuffer chunk;
+                    while ((chunk = us.next(conn.idleNanos())) != null) {
+                        int n = chunk.remaining();
+                        conn.sendData(s, chunk, false);
+                        us.consumed(n);
+                        sent += n;
+                    }
+                } catch (H2Stream.ResetException | Http2Connection.StreamIdleException e) {
+                    us.cancel();
+                    throw e;
+                } catch (IOException e) {
+                    ctx.flag(ResponseFlag.UC);
+                    us.cancel();
+                    conn.sendReset(s.id, ErrorCode.INTERNAL_ERROR);
+                    return;
+                }
+                List<String[]> trailers = us.trailers();
+                if (trailers.isEmpty()) {
+                    conn.endStream(s);
+                } else {
+                    conn.sendHeaders(s, trailers, true);
+                }
+                ctx.addBytesSent(sent);
+            }
+            ctx.completed(true);
+            stats.rqTime.recordNanos(System.nanoTime() - start);
+            us.done();
+        } finally {
+            s.onReset = null;
+            stop.set(true);
+            stats.rqActive.decrement();
+        }
+    }
+
+    /** The request head for an HTTP/2 upstream: pseudo-headers, then the fields (te: trailers kept for gRPC). */
+    private List<String[]> upstreamH2Head(RouteAction.Forward fwd, Route r, Host upstream, boolean tls) {
+        HeaderPlan plan = r.requestHeaders();
+        String target = path == null ? "/" : path;
+        if (fwd.prefixRewrite() != null) {
+            String prefix = r.match().path();
+            target = fwd.prefixRewrite() + target.substring(Math.min(prefix.length(), target.length()));
+            if (target.isEmpty()) {
+                target = "/";
+            }
+        }
+        String authority = fwd.hostRewrite() != null ? fwd.hostRewrite() : req.authority();
+        List<String[]> h = new ArrayList<>();
+        h.add(new String[] {":method", req.method()});
+        h.add(new String[] {":scheme", tls ? "https" : "http"});
+        h.add(new String[] {":authority", authority == null || authority.isEmpty() ? upstream.toString() : authority});
+        h.add(new String[] {":path", query == null ? target : target + "?" + query});
+        String xff = null;
+        boolean hasRequestId = false;
+        for (String[] f : req.fields()) {
+            String n = f[0];
+            if (n.equals("te")) {
+                h.add(f); // only "trailers" gets past the validator; gRPC needs it
+                continue;
+            }
+            if (HOP_BY_HOP.contains(n) || n.equals("host") || n.equals("x-forwarded-proto")) {
+                continue;
+            }
+            if (!plan.isEmpty() && plan.removes(n)) {
+                continue;
+            }
+            if (n.equals("x-forwarded-for")) {
+                xff = xff == null ? f[1] : xff + ", " + f[1];
+                continue;
+            }
+            if (n.equals("x-request-id")) {
+                hasRequestId = true;
+                ctx.requestId(f[1]);
+            }
+            h.add(f);
+        }
+        var options = conn.listener.config().http();
+        if (options.xffAppend()) {
+            h.add(new String[] {"x-forwarded-for", xff == null ? conn.remoteIp : xff + ", " + conn.remoteIp});
+        } else if (xff != null) {
+            h.add(new String[] {"x-forwarded-for", xff});
+        }
+        h.add(new String[] {"x-forwarded-proto", conn.channel.secure() ? "https" : "http"});
+        if (!hasRequestId && options.generateRequestId()) {
+            String id = requestId();
+            ctx.requestId(id);
+            h.add(new String[] {"x-request-id", id});
+        }
+        if (!plan.isEmpty()) {
+            plan.writeAdds((n, v) -> h.add(new String[] {n.toLowerCase(Locale.ROOT), v}), n -> req.first(n) != null);
+        }
+        return h;
     }
 
     /** The HTTP/1.1 request head for the upstream. */
@@ -323,7 +576,11 @@ final class StreamHandler implements Runnable {
         stats.rqActive.increment();
         ctx.upstreamStarted(start);
         s.onReset = () -> Channels.closeQuietly(up.channel());
-        BodyPump pump = null;
+        pump = null;
+        holding = false;
+        heldHead = null;
+        held = null;
+        heldTrailers = null;
         try {
             s.checkReset();
             try {
@@ -336,7 +593,8 @@ final class StreamHandler implements Runnable {
             }
             if (hasBody) {
                 pump = new BodyPump(up, req.contentLength() < 0);
-                pump.thread = Thread.ofVirtual().start(pump);
+                pump.thread = Thread.ofVirtual().unstarted(pump);
+                pump.thread.start();
             }
             up.arm(fwd.timeout().toNanos(), UpstreamConnection.RESPONSE_TIMEOUT);
             ResponseHeadParser parser = up.headParser();
@@ -403,7 +661,15 @@ final class StreamHandler implements Runnable {
             }
             boolean noBody = rk == BodyFraming.Kind.NONE
                     || rk == BodyFraming.Kind.CONTENT_LENGTH && rh.contentLength() == 0;
-            conn.sendHeaders(s, h, noBody);
+            // an early response that is small (no body, a length that fits, or chunked up to what fits) is kept back
+            // until it is complete, then sent as HOLD_MAX_BYTES describes; a body read until close is never held
+            holding = mayHold() && (noBody || rk == BodyFraming.Kind.CHUNKED
+                    || rk == BodyFraming.Kind.CONTENT_LENGTH && rh.contentLength() <= HOLD_MAX_BYTES);
+            if (holding) {
+                heldHead = h;
+            } else {
+                conn.sendHeaders(s, h, noBody);
+            }
             long sent = 0;
             boolean reusable;
             up.arm(conn.idleNanos(), UpstreamConnection.IDLE);
@@ -415,11 +681,13 @@ final class StreamHandler implements Runnable {
                     case UNTIL_CLOSE -> sent = copyUntilClose(uin);
                 }
             } catch (H2Stream.ResetException | Http2Connection.StreamIdleException e) {
+                holding = false;
                 Channels.closeQuietly(up.channel());
                 up.pool().release(up, false);
                 throw e;
             } catch (IOException | Http1Exception e) {
                 // the upstream failed mid-body: the client learns it from a reset
+                holding = false;
                 ctx.flag(e instanceof Http1Exception ? ResponseFlag.UPE : ResponseFlag.UC);
                 Channels.closeQuietly(up.channel());
                 up.pool().release(up, false);
@@ -435,12 +703,13 @@ final class StreamHandler implements Runnable {
             reusable = requestComplete && rh.keepAlive() && !parser.framingAmbiguous()
                     && rk != BodyFraming.Kind.UNTIL_CLOSE;
             up.pool().release(up, reusable);
+            if (holding) {
+                finishHeld();
+            }
             return true;
         } finally {
             s.onReset = null;
-            if (pump != null) {
-                pump.stop();
-            }
+            stopPump();
             stats.rqActive.decrement();
         }
     }
@@ -488,7 +757,7 @@ final class StreamHandler implements Runnable {
             int limit = buf.limit();
             buf.limit(buf.position() + n);
             try {
-                conn.sendData(s, buf, left == n);
+                data(buf, left == n);
             } finally {
                 buf.limit(limit);
             }
@@ -507,7 +776,7 @@ final class StreamHandler implements Runnable {
                 int limit = buf.limit();
                 buf.limit(buf.position() + (int) n);
                 try {
-                    conn.sendData(s, buf, false);
+                    data(buf, false);
                 } finally {
                     buf.limit(limit);
                 }
@@ -520,14 +789,21 @@ final class StreamHandler implements Runnable {
                         trailers.add(new String[] {name, decoder.trailerValue(i)});
                     }
                 }
-                if (trailers.isEmpty()) {
+                if (holding) {
+                    heldTrailers = trailers; // complete: sent by finishHeld
+                } else if (trailers.isEmpty()) {
                     conn.endStream(s);
                 } else {
                     conn.sendHeaders(s, trailers, true);
                 }
                 return total;
-            } else if (uin.fill() < 0) {
-                throw new EOFException("upstream closed inside a chunked body");
+            } else {
+                if (holding && held != null && held.position() > 0) {
+                    releaseHold(); // a chunked body may be a stream: what came is not kept back while more is awaited
+                }
+                if (uin.fill() < 0) {
+                    throw new EOFException("upstream closed inside a chunked body");
+                }
             }
         }
     }
@@ -548,9 +824,116 @@ final class StreamHandler implements Runnable {
         }
     }
 
+    // ---- early responses ----------------------------------------------------------------------------------------------
+
+    /**
+     * Whether a response that is about to be complete should keep its body back: the client is still sending the
+     * request body, and did not ask to be told before it sends (expect: 100-continue).
+     */
+    private boolean mayHold() {
+        return !s.inputEnded() && req.first("expect") == null;
+    }
+
+    /** Response body bytes out: sent, or kept back while {@link #holding} and they fit. */
+    private void data(ByteBuffer buf, boolean last) throws IOException {
+        if (holding) {
+            if (held == null) {
+                held = ByteBuffer.allocate(HOLD_MAX_BYTES);
+            }
+            if (buf.remaining() <= held.remaining()) {
+                held.put(buf);
+                return; // the end of the body is seen by finishHeld
+            }
+            releaseHold();
+        }
+        conn.sendData(s, buf, last);
+    }
+
+    /** Stops holding an upstream response that is not complete: its head and what was kept go out, the rest streams. */
+    private void releaseHold() throws IOException {
+        if (!holding) {
+            return;
+        }
+        holding = false;
+        conn.sendHeaders(s, heldHead, false);
+        heldHead = null;
+        ByteBuffer b = held;
+        held = null;
+        if (b != null && b.position() > 0) {
+            b.flip();
+            conn.sendData(s, b, false);
+        }
+    }
+
+    /** The held upstream response is complete: send it as HOLD_MAX_BYTES describes. */
+    private void finishHeld() throws IOException {
+        holding = false;
+        ByteBuffer b = held == null ? ByteBuffer.allocate(0) : held.flip();
+        List<String[]> trailers = heldTrailers == null ? List.of() : heldTrailers;
+        List<String[]> head = heldHead;
+        heldHead = null;
+        held = null;
+        heldTrailers = null;
+        stopPump();
+        drainRequestBody();
+        conn.sendHeaders(s, head, false);
+        awaitRequestEnd();
+        if (!trailers.isEmpty()) {
+            if (b.hasRemaining()) {
+                conn.sendData(s, b, false);
+            }
+            conn.sendHeaders(s, trailers, true);
+        } else if (b.hasRemaining()) {
+            conn.sendData(s, b, true);
+        } else {
+            conn.endStream(s);
+        }
+    }
+
+    /**
+     * Turns the stream to draining ({@link H2Stream#discard}): the connection reads and drops the rest of the request
+     * body and gives its windows back, up to {@link #LINGER_MAX_BYTES}. Dropped, not taken: a client that ends its
+     * body short once it sees the response head (curl does on a 3xx or 4xx) is not malformed for it. No pump may run.
+     */
+    private void drainRequestBody() {
+        int queued = s.discard(LINGER_MAX_BYTES);
+        if (queued > 0) {
+            conn.consumed(s, queued);
+        }
+    }
+
+    /** Waits, at most {@link #LINGER_NANOS}, until the draining stream's request body ended (or was reset). */
+    private void awaitRequestEnd() throws IOException {
+        long start = System.nanoTime();
+        while (s.draining() && System.nanoTime() - start < LINGER_NANOS) {
+            try {
+                Thread.sleep(LINGER_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException("interrupted");
+            }
+        }
+        s.checkReset();
+    }
+
+    /** Stops the request body pump, if one runs, and waits (bounded) for it. */
+    private void stopPump() {
+        BodyPump p = pump;
+        if (p != null) {
+            p.stop();
+        }
+    }
+
     // ---- request body -------------------------------------------------------------------------------------------------
 
-    /** Copies the stream's DATA to the upstream (chunk-encoded when the length is unknown) on its own thread. */
+    /**
+     * Copies the stream's DATA to the upstream (chunk-encoded when the length is unknown) on its own thread.
+     *
+     * <p>{@link #stop} interrupts the pump to end a blocked wait for DATA or write to the upstream. The interrupt must
+     * never reach a write to the client's connection, which the pump also does when it gives the windows back: an
+     * interrupted write to a channel closes the channel (ClosedByInterruptException), that is the client's whole
+     * HTTP/2 connection with every stream on it. So the window credit runs with the interrupt cleared and shielded
+     * ({@link #credit}), and the pump checks for a stop after it.
+     */
     private final class BodyPump implements Runnable {
         private final UpstreamConnection up;
         private final boolean chunked;
@@ -558,6 +941,11 @@ final class StreamHandler implements Runnable {
         volatile Thread thread;
         private volatile boolean done;
         private volatile boolean succeeded;
+        private final java.util.concurrent.locks.ReentrantLock gate = new java.util.concurrent.locks.ReentrantLock();
+        /** Guarded by gate. */
+        private boolean stopping;
+        /** Guarded by gate: the pump writes to the client's connection and must not be interrupted. */
+        private boolean crediting;
 
         BodyPump(UpstreamConnection up, boolean chunked) {
             this.up = up;
@@ -566,14 +954,19 @@ final class StreamHandler implements Runnable {
 
         @Override
         public void run() {
+            int taken = 0; // bytes taken from the stream and not yet given back to its windows
             try {
                 long streamIdle = conn.streamIdleNanos();
                 while (true) {
+                    if (stopping()) {
+                        throw new java.io.InterruptedIOException("request body pump stopped");
+                    }
                     ByteBuffer chunk = s.take(streamIdle);
                     if (chunk == null) {
                         break;
                     }
                     int n = chunk.remaining();
+                    taken = n;
                     if (chunked && n > 0) {
                         chunkHead.clear();
                         HeadWriter.writeChunkHeader(chunkHead, n);
@@ -588,7 +981,8 @@ final class StreamHandler implements Runnable {
                         Channels.writeFully(up.transport(), chunkHead);
                     }
                     ctx.addBytesReceived(n);
-                    conn.consumed(s, n);
+                    taken = 0;
+                    credit(n);
                 }
                 if (chunked) {
                     HeadWriter t = new HeadWriter();
@@ -608,7 +1002,42 @@ final class StreamHandler implements Runnable {
                     Channels.closeQuietly(up.channel());
                 }
             } finally {
+                if (taken > 0) {
+                    // a chunk taken but not forwarded (stopped, or the upstream went away): its bytes still count
+                    // against the connection's window, which every other stream shares; give them back
+                    credit(taken);
+                }
                 done = true;
+            }
+        }
+
+        /** Gives {@code n} bytes back to the stream's and connection's windows, shielded from {@link #stop}. */
+        private void credit(int n) {
+            gate.lock();
+            try {
+                crediting = true;
+            } finally {
+                gate.unlock();
+            }
+            Thread.interrupted(); // a stop's interrupt was meant for the wait or the upstream, not for this write
+            try {
+                conn.consumed(s, n);
+            } finally {
+                gate.lock();
+                try {
+                    crediting = false;
+                } finally {
+                    gate.unlock();
+                }
+            }
+        }
+
+        private boolean stopping() {
+            gate.lock();
+            try {
+                return stopping;
+            } finally {
+                gate.unlock();
             }
         }
 
@@ -628,7 +1057,15 @@ final class StreamHandler implements Runnable {
         void stop() {
             Thread t = thread;
             if (t != null && !done) {
-                t.interrupt();
+                gate.lock();
+                try {
+                    stopping = true;
+                    if (!crediting) {
+                        t.interrupt(); // else the pump sees stopping once its credit is written
+                    }
+                } finally {
+                    gate.unlock();
+                }
                 try {
                     t.join(java.time.Duration.ofSeconds(1));
                 } catch (InterruptedException e) {

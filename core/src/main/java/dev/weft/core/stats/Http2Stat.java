@@ -14,7 +14,7 @@ public enum Http2Stat implements StatDescriptor {
     HEADER_OVERFLOW(StatDescriptor.counter("http2.header_overflow",
             "Requests whose decoded headers exceeded max_header_list_size (431; HPACK bombs included).")),
     HEADER_BLOCK_FLOOD(StatDescriptor.counter("http2.header_block_flood",
-            "Connections closed for a header block over the limit before END_HEADERS (CONTINUATION flood).")),
+            "Connections closed for a header block over the size limit, or split into too many CONTINUATION frames, before END_HEADERS (CONTINUATION flood).")),
     RAPID_RESET(StatDescriptor.counter("http2.rapid_reset",
             "Connections closed because the client reset streams faster than max_resets_per_second.")),
     INBOUND_CONTROL_FLOOD(StatDescriptor.counter("http2.inbound_control_flood",

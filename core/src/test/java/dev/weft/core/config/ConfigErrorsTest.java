@@ -7,6 +7,7 @@ import static dev.weft.core.config.ConfigTesting.resource;
 import static dev.weft.core.config.ConfigTesting.withRoute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -415,5 +416,113 @@ class ConfigErrorsTest {
     void environmentVariablesAreNotSubstituted() {
         assertEquals(List.of(ROUTE + ".route.cluster: environment variables are not substituted; quote the value to "
                 + "use it as is"), problems(withRoute("match: {prefix: /}\n            route:\n              cluster: ${BACKEND}")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "HTTP2", "Auto", "http/1.1", "\"\"", "grpc"})
+    void codecIsOneOfAutoHttp1Http2(String value) {
+        assertEquals(List.of("listeners[0].codec: must be one of auto, http1, http2"),
+                problems(ConfigFieldsTest.withListenerLines("codec: " + value)));
+    }
+
+    @Test
+    void codecMustBeAString() {
+        assertEquals(List.of("listeners[0].codec: must be a string"),
+                problems(ConfigFieldsTest.withListenerLines("codec: 2")));
+    }
+
+    @Test
+    void rangesOfHttp2Fields() {
+        String path = "listeners[0].http2.";
+        List<String> expected = List.of(
+                path + "max_concurrent_streams: must be 1..10000",
+                path + "initial_stream_window_size: must be 65535..16777216",
+                path + "initial_connection_window_size: must be 65535..268435456",
+                path + "max_header_list_size: must be 1024..1048576",
+                path + "max_frame_size: must be 16384..16777215",
+                path + "hpack_table_size: must be 0..65536",
+                path + "max_resets_per_second: must be 1..1000000",
+                path + "max_control_frames_per_second: must be 1..1000000",
+                path + "max_consecutive_empty_frames: must be 0..1000");
+        assertEquals(expected, problems(ConfigFieldsTest.withListenerLines("""
+                http2:
+                  max_concurrent_streams: 0
+                  initial_stream_window_size: 65534
+                  initial_connection_window_size: 65534
+                  max_header_list_size: 1023
+                  max_frame_size: 16383
+                  hpack_table_size: -1
+                  max_resets_per_second: 0
+                  max_control_frames_per_second: 0
+                  max_consecutive_empty_frames: -1""")), "one below the minimum");
+        assertEquals(expected, problems(ConfigFieldsTest.withListenerLines("""
+                http2:
+                  max_concurrent_streams: 10001
+                  initial_stream_window_size: 16777217
+                  initial_connection_window_size: 268435457
+                  max_header_list_size: 1048577
+                  max_frame_size: 16777216
+                  hpack_table_size: 65537
+                  max_resets_per_second: 1000001
+                  max_control_frames_per_second: 1000001
+                  max_consecutive_empty_frames: 1001""")), "one above the maximum");
+    }
+
+    @Test
+    void typesOfHttp2Fields() {
+        assertEquals(List.of(
+                        "listeners[0].http2.max_concurrent_streams: must be an integer",
+                        "listeners[0].http2.max_frame_size: must be an integer",
+                        "listeners[0].http2.stream_idle_timeout: must not be negative"),
+                problems(ConfigFieldsTest.withListenerLines(
+                        "http2: {max_concurrent_streams: \"100\", max_frame_size: 16.5, stream_idle_timeout: -1s}")));
+        assertEquals(List.of("listeners[0].http2.stream_idle_timeout: must be greater than 0"),
+                problems(ConfigFieldsTest.withListenerLines("http2: {stream_idle_timeout: 0s}")));
+        assertEquals(List.of("listeners[0].http2.stream_idle_timeout: must be a duration like 5s or 250ms"),
+                problems(ConfigFieldsTest.withListenerLines("http2: {stream_idle_timeout: 300}")));
+        assertEquals(List.of("listeners[0].http2: must be a map"),
+                problems(ConfigFieldsTest.withListenerLines("http2: [max_concurrent_streams]")));
+    }
+
+    @Test
+    void unknownHttp2FieldsAreRefused() {
+        assertEquals(List.of("listeners[0].http2.max_streams: unknown field",
+                        "listeners[0].http2.max_consecutive_inbound_frames_with_empty_payload: unknown field",
+                        "listeners[0].http2.hpack_table_size: duplicate field"),
+                problems(ConfigFieldsTest.withListenerLines("""
+                        http2:
+                          max_streams: 10
+                          max_consecutive_inbound_frames_with_empty_payload: 1
+                          hpack_table_size: 4096
+                          hpack_table_size: 8192""")));
+    }
+
+    @Test
+    void explicitAlpnMustNotContradictTheCodec(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("listeners[0].tls: alpn offers h2 but codec is http1"),
+                problems(ConfigFieldsTest.withTls(dir, "codec: http1", "alpn: [h2, http/1.1]")));
+        assertEquals(List.of("listeners[0].tls: alpn offers http/1.1 but codec is http2"),
+                problems(ConfigFieldsTest.withTls(dir, "codec: http2", "alpn: [h2, http/1.1]")));
+        assertEquals(List.of("listeners[0].tls: alpn offers http/1.1 but codec is http2"),
+                problems(ConfigFieldsTest.withTls(dir, "codec: http2", "alpn: [http/1.1]")));
+    }
+
+    @Test
+    void listenerAlpnOffersOnlyH2AndHttp11(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("listeners[0].tls.alpn: 'h3' is not supported (h2 and http/1.1)",
+                        "listeners[0].tls.alpn: 'h2c' is not supported (h2 and http/1.1)"),
+                problems(ConfigFieldsTest.withTls(dir, "", "alpn: [h3, h2c, h2]")));
+        assertEquals(List.of("listeners[0].tls.alpn: must list at least one protocol"),
+                problems(ConfigFieldsTest.withTls(dir, "", "alpn: []")));
+    }
+
+    @Test
+    void clusterAlpnRefusesH2(@TempDir Path dir) throws Exception {
+        Path ca = Files.createFile(dir.resolve("ca.pem"));
+        List<String> found = problems(MINIMAL.replace("  - name: backend\n",
+                "  - name: backend\n    tls: {ca_file: " + ca + ", alpn: [h2]}\n"));
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith("clusters[0].tls") && found.get(0).contains("http/1.1"),
+                "Weft speaks HTTP/1.1 to upstreams: " + found);
     }
 }

@@ -3,6 +3,7 @@ package dev.weft.core.config;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped example configs and the embedded default. Maven runs tests in the module dir: examples is ../examples. */
 class ConfigExamplesTest {
@@ -96,5 +98,34 @@ class ConfigExamplesTest {
         assertEquals(ClusterConfig.DiscoveryType.STATIC, backend.type());
         assertEquals(ClusterConfig.LbPolicy.ROUND_ROBIN, backend.lbPolicy());
         assertEquals(List.of(new EndpointConfig("127.0.0.1", 8080)), backend.endpoints());
+    }
+
+    @Test
+    void h2cIsAnHttp2OnlyPlaintextListenerWithTheDefaultLimits() throws Exception {
+        WeftConfig config = ConfigLoader.load(EXAMPLES.resolve("h2c.yaml"));
+        ListenerConfig listener = config.listeners().get(0);
+        assertEquals("h2c", listener.name());
+        assertEquals(ListenerConfig.Codec.HTTP2, listener.codec());
+        assertNull(listener.tls(), "h2c is HTTP/2 in cleartext");
+        assertEquals(Http2Options.DEFAULTS, listener.http2(), "the example says it lists the defaults");
+        assertEquals("backend", assertInstanceOf(RouteAction.Forward.class,
+                listener.virtualHosts().get(0).routes().get(0).action()).cluster());
+    }
+
+    @Test
+    void exampleOfTheHttp2SectionLoads(@TempDir Path dir) throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String section = readme.substring(readme.indexOf("\n## HTTP/2\n"));
+        int start = section.indexOf("```yaml\n") + "```yaml\n".length();
+        Files.createDirectories(dir.resolve("certs"));
+        Files.createFile(dir.resolve("certs/edge.crt")); // a load only checks that the files exist
+        Files.createFile(dir.resolve("certs/edge.key"));
+        WeftConfig config = ConfigLoader.parse(section.substring(start, section.indexOf("```", start)), "README.md",
+                dir);
+        ListenerConfig listener = config.listeners().get(0);
+        assertEquals(ListenerConfig.Codec.AUTO, listener.codec());
+        assertEquals(List.of("h2", "http/1.1"), listener.tls().alpn());
+        assertEquals(250, listener.http2().maxConcurrentStreams());
+        assertEquals(java.time.Duration.ofSeconds(60), listener.http2().streamIdleTimeout());
     }
 }

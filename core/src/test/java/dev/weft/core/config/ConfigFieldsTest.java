@@ -15,9 +15,13 @@ import dev.weft.core.config.ClusterConfig.LbPolicy;
 import dev.weft.core.config.HeaderValueOption.AppendAction;
 import dev.weft.core.config.RouteMatch.PathKind;
 import dev.weft.core.config.ValueMatcher.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,6 +41,11 @@ class ConfigFieldsTest {
         assertEquals(Duration.ofSeconds(10), listener.requestHeadersTimeout());
         assertEquals("main", listener.statPrefix());
         assertEquals(new HttpOptions(60, 100, "weft", true, true), listener.http());
+        assertEquals(ListenerConfig.Codec.AUTO, listener.codec());
+        assertNull(listener.tls());
+        assertSame(Http2Options.DEFAULTS, listener.http2());
+        assertEquals(new Http2Options(100, 65_536, 1_048_576, 61_440, 16_384, 4096, 100, 1000, 1,
+                Duration.ofMinutes(5)), listener.http2(), "the defaults the README documents");
         assertSame(HeaderMutations.NONE, listener.virtualHosts().get(0).headers());
 
         RouteConfig route = listener.virtualHosts().get(0).routes().get(0);
@@ -250,6 +259,113 @@ class ConfigFieldsTest {
         assertEquals("localhost", config.listeners().get(0).address());
         assertEquals(List.of(new EndpointConfig("api.internal.", 8080), new EndpointConfig("fe80::1%eth0", 8080)),
                 config.clusters().get(0).endpoints());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"auto, AUTO", "http1, HTTP1", "http2, HTTP2"})
+    void readsTheCodec(String given, ListenerConfig.Codec codec) {
+        ListenerConfig listener = parse(withListenerLines("codec: " + given)).listeners().get(0);
+        assertEquals(codec, listener.codec());
+        assertNull(listener.tls(), "plaintext: no ALPN list");
+    }
+
+    @Test
+    void parsesEveryHttp2Field() {
+        ListenerConfig listener = parse(withListenerLines("""
+                codec: http2
+                http2:
+                  max_concurrent_streams: 250
+                  initial_stream_window_size: 1048576
+                  initial_connection_window_size: 16777216
+                  max_header_list_size: 32768
+                  max_frame_size: 65536
+                  hpack_table_size: 0
+                  max_resets_per_second: 20
+                  max_control_frames_per_second: 50
+                  max_consecutive_empty_frames: 0
+                  stream_idle_timeout: 30s""")).listeners().get(0);
+        assertEquals(ListenerConfig.Codec.HTTP2, listener.codec());
+        assertEquals(new Http2Options(250, 1_048_576, 16_777_216, 32_768, 65_536, 0, 20, 50, 0,
+                Duration.ofSeconds(30)), listener.http2());
+    }
+
+    @Test
+    void http2FieldsLeftOutKeepTheirDefaults() {
+        Http2Options d = Http2Options.DEFAULTS;
+        assertEquals(new Http2Options(7, d.initialStreamWindowSize(), d.initialConnectionWindowSize(),
+                        d.maxHeaderListSize(), d.maxFrameSize(), d.hpackTableSize(), d.maxResetsPerSecond(),
+                        d.maxControlFramesPerSecond(), d.maxConsecutiveEmptyFrames(), d.streamIdleTimeout()),
+                parse(withListenerLines("http2: {max_concurrent_streams: 7}")).listeners().get(0).http2());
+        assertSame(Http2Options.DEFAULTS, parse(withListenerLines("http2:")).listeners().get(0).http2(),
+                "http2 given as null counts as not given");
+        assertSame(Http2Options.DEFAULTS, parse(withListenerLines("codec: http1")).listeners().get(0).http2());
+    }
+
+    @Test
+    void acceptsTheBoundsOfEveryHttp2Field() {
+        assertEquals(new Http2Options(1, 65_535, 65_535, 1024, 16_384, 0, 1, 1, 0, Duration.ofMillis(1)),
+                parse(withListenerLines("""
+                        http2: {max_concurrent_streams: 1, initial_stream_window_size: 65535,
+                                initial_connection_window_size: 65535, max_header_list_size: 1024,
+                                max_frame_size: 16384, hpack_table_size: 0, max_resets_per_second: 1,
+                                max_control_frames_per_second: 1, max_consecutive_empty_frames: 0,
+                                stream_idle_timeout: 1ms}""")).listeners().get(0).http2());
+        assertEquals(new Http2Options(10_000, 16_777_216, 268_435_456, 1_048_576, 16_777_215, 65_536, 1_000_000,
+                        1_000_000, 1000, Duration.ofHours(1)),
+                parse(withListenerLines("""
+                        http2: {max_concurrent_streams: 10000, initial_stream_window_size: 16777216,
+                                initial_connection_window_size: 268435456, max_header_list_size: 1048576,
+                                max_frame_size: 16777215, hpack_table_size: 65536, max_resets_per_second: 1000000,
+                                max_control_frames_per_second: 1000000, max_consecutive_empty_frames: 1000,
+                                stream_idle_timeout: 1h}""")).listeners().get(0).http2());
+    }
+
+    /** Without an explicit list, a TLS listener offers by ALPN exactly what its codec speaks, h2 first. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"'' | h2,http/1.1", "codec: auto | h2,http/1.1", "codec: http1 | http/1.1",
+            "codec: http2 | h2"})
+    void alpnDefaultFollowsTheCodec(String codec, String alpn, @TempDir Path dir) throws IOException {
+        TlsConfig.Downstream tls = parse(withTls(dir, codec, "")).listeners().get(0).tls();
+        assertEquals(List.of(alpn.split(",")), tls.alpn());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"codec: auto | [http/1.1] | http/1.1", "codec: auto | [h2] | h2",
+            "codec: auto | [http/1.1, h2] | http/1.1,h2", "codec: http1 | [http/1.1] | http/1.1",
+            "codec: http2 | [h2] | h2"})
+    void explicitAlpnThatFitsTheCodecIsKeptInItsOrder(String codec, String given, String alpn, @TempDir Path dir)
+            throws IOException {
+        TlsConfig.Downstream tls = parse(withTls(dir, codec, "alpn: " + given)).listeners().get(0).tls();
+        assertEquals(List.of(alpn.split(",")), tls.alpn());
+    }
+
+    @Test
+    void clusterAlpnStaysHttp11(@TempDir Path dir) throws IOException {
+        Path ca = Files.createFile(dir.resolve("ca.pem"));
+        WeftConfig config = parse(ConfigTesting.MINIMAL.replace("  - name: backend\n",
+                "  - name: backend\n    tls: {ca_file: " + ca + "}\n"));
+        assertEquals(List.of("http/1.1"), config.clusters().get(0).tls().alpn());
+    }
+
+    /** {@link ConfigTesting#MINIMAL} with more fields for its listener, given at column 0 (indented here). */
+    static String withListenerLines(String lines) {
+        return ConfigTesting.MINIMAL.replace("    port: 10000\n",
+                "    port: 10000\n" + lines.indent(4));
+    }
+
+    /**
+     * {@link ConfigTesting#MINIMAL} whose listener terminates TLS (cert and key are empty files: a load only checks
+     * that they exist), with one more listener line ({@code codec: ...}) and one more tls line ({@code alpn: ...}).
+     */
+    static String withTls(Path dir, String listenerLine, String tlsLine) throws IOException {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        if (!Files.exists(cert)) {
+            Files.createFile(cert);
+            Files.createFile(key);
+        }
+        return withListenerLines(listenerLine + "\ntls:\n  certificates: [{cert_file: " + cert + ", key_file: " + key
+                + "}]\n  " + tlsLine);
     }
 
     private static RouteConfig onlyRoute(WeftConfig config) {

@@ -88,6 +88,50 @@ final class E2E {
         return f.getPath();
     }
 
+    /**
+     * An executable on the PATH (or in /usr/bin, /usr/sbin): required, never skipped; a missing one fails the test
+     * with the Debian package that provides it.
+     */
+    static String tool(String name, String debianPackage) {
+        List<String> dirs = new ArrayList<>(List.of(
+                System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/bin", "/usr/sbin", "/usr/local/bin"));
+        for (String dir : dirs) {
+            File f = new File(dir, name);
+            if (f.isFile() && f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return fail(name + " is required: apt-get install " + debianPackage);
+    }
+
+    /**
+     * Runs a command with its output in temporary files, so that a command that never ends (or never closes its
+     * output) cannot block the test: after {@code timeout} it is killed and the test fails, naming the command.
+     */
+    static Run runBounded(List<String> command, Duration timeout) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("weft-e2e-cmd", ".out");
+        Path err = Files.createTempFile("weft-e2e-cmd", ".err");
+        try {
+            Process p = new ProcessBuilder(new ArrayList<>(command))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            p.getOutputStream().close();
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                fail("command did not finish in " + timeout + ": " + command + "\nstdout: "
+                        + new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1) + "\nstderr: "
+                        + Files.readString(err, StandardCharsets.ISO_8859_1));
+            }
+            return new Run(p.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.ISO_8859_1));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
     /** The result of running a command: exit code and stdout bytes (stderr in {@code err}). */
     record Run(int exitCode, byte[] out, String err) {
         String text() {

@@ -19,6 +19,7 @@ class StatsDocumentedTest {
         List<StatDescriptor> all = new ArrayList<>();
         all.addAll(List.of(ListenerStat.values()));
         all.addAll(List.of(HttpStat.values()));
+        all.addAll(List.of(Http2Stat.values()));
         all.addAll(List.of(ClusterStat.values()));
         all.addAll(List.of(ServerStat.values()));
         for (StatDescriptor d : all) {

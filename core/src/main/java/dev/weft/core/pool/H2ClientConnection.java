@@ -1,0 +1,824 @@
+package dev.weft.core.pool;
+
+import dev.weft.codec.hpack.HpackDecoder;
+import dev.weft.codec.hpack.HpackEncoder;
+import dev.weft.codec.hpack.HpackException;
+import dev.weft.codec.http2.ErrorCode;
+import dev.weft.codec.http2.FlowWindow;
+import dev.weft.codec.http2.FrameListener;
+import dev.weft.codec.http2.FrameReader;
+import dev.weft.codec.http2.FrameType;
+import dev.weft.codec.http2.FrameWriter;
+import dev.weft.codec.http2.HeaderValidator;
+import dev.weft.codec.http2.Http2Exception;
+import dev.weft.codec.http2.Http2Settings;
+import dev.weft.codec.hpack.HeaderSink;
+import dev.weft.core.io.Channels;
+import dev.weft.core.io.Transport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An HTTP/2 connection to an upstream (RFC 9113, client side), shared by many requests: each request is one stream.
+ * A virtual thread reads and dispatches frames; requests write under one lock (which also guards the HPACK encoder
+ * and the send windows) and wait on their stream for the response. Response bodies are buffered per stream up to the
+ * stream window we advertise and the window is given back as the consumer forwards the bytes, so a slow downstream
+ * slows the upstream down.
+ */
+public final class H2ClientConnection implements FrameListener {
+    private static final System.Logger LOG = System.getLogger("weft.http2.upstream");
+    private static final int STREAM_WINDOW = 1024 * 1024;
+    private static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
+    private static final int MAX_HEADER_LIST = 256 * 1024;
+
+    private final Transport channel;
+    private final Http2Pool pool;
+    private final ByteBuffer in = ByteBuffer.allocateDirect(9 + 16384 + 1024);
+    private final FrameReader reader = new FrameReader(false, 16384, MAX_HEADER_LIST);
+    private final HpackDecoder decoder = new HpackDecoder(4096, MAX_HEADER_LIST);
+    private final Http2Settings peer = new Http2Settings();
+    private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
+
+    // guarded by lock
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition windowOpened = lock.newCondition();
+    private final FlowWindow sendWindow = new FlowWindow(0, FlowWindow.DEFAULT_WINDOW);
+    private final HpackEncoder encoder = new HpackEncoder(4096);
+    private final ByteBuffer out = ByteBuffer.allocateDirect(16 * 1024);
+    private ByteBuffer block = ByteBuffer.allocate(4096);
+    private ByteBuffer frames = ByteBuffer.allocateDirect(4096 + 64);
+    private final ByteBuffer dataHeader = ByteBuffer.allocateDirect(9);
+    private final ByteBuffer[] gather = new ByteBuffer[2];
+    private int nextStreamId = 1;
+    private int connectionCredit;
+    private volatile boolean closed;
+    /** GOAWAY received: no new streams; streams above this id were not processed (safe to retry elsewhere). */
+    private volatile int goAwayLastStream = Integer.MAX_VALUE;
+    private volatile long maxConcurrent = 100;
+    /** The peer's first SETTINGS arrived: until then only the dialling request's stream may start. */
+    private volatile boolean settingsReceived;
+    /** Streams reserved by {@link Http2Pool#acquire} and not yet ended; guarded by the pool's lock. */
+    int slots;
+
+    H2ClientConnection(Transport channel, Http2Pool pool) {
+        this.channel = channel;
+        this.pool = pool;
+        in.flip();
+    }
+
+    /** Sends the preface and our SETTINGS, and starts the reader. */
+    void start() throws IOException {
+        lock.lock();
+        try {
+            FrameWriter.writePreface(out);
+            FrameWriter.writeSettings(out, new Http2Settings().enablePush(false).initialWindowSize(STREAM_WINDOW)
+                    .maxHeaderListSize(MAX_HEADER_LIST));
+            FrameWriter.writeWindowUpdate(out, 0, CONNECTION_WINDOW - FlowWindow.DEFAULT_WINDOW);
+            flushLocked();
+        } finally {
+            lock.unlock();
+        }
+        Thread.ofVirtual().name("weft-h2-upstream").start(this::readLoop);
+    }
+
+    private void readLoop() {
+        try {
+            while (!closed) {
+                try {
+                    reader.read(in, this);
+                } catch (Http2Exception e) {
+                    if (e.isConnectionError()) {
+                        goAway(e.error(), e.getMessage());
+                        return;
+                    }
+                    Stream s = streams.get(e.streamId());
+                    if (s != null) {
+                        s.fail(new IOException("upstream stream error: " + e.getMessage()), false);
+                    }
+                    sendReset(e.streamId(), e.error());
+                    continue;
+                }
+                flushPending();
+                in.compact();
+                int n;
+                try {
+                    n = channel.read(in);
+                } finally {
+                    in.flip();
+                }
+                if (n < 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "upstream HTTP/2 connection ended: {0}", e.toString());
+        } finally {
+            close();
+        }
+    }
+
+    /** Closes the connection; streams in flight fail. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Channels.closeQuietly(channel);
+        for (Stream s : streams.values()) {
+            s.fail(new IOException("upstream HTTP/2 connection closed"), false);
+        }
+        lock.lock();
+        try {
+            windowOpened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        pool.closed(this);
+    }
+
+    boolean isOpen() {
+        return !closed && goAwayLastStream == Integer.MAX_VALUE;
+    }
+
+    /** Streams reserved or open; the pool's lock held. */
+    int activeStreams() {
+        return slots;
+    }
+
+    /**
+     * True when another stream may start now; the pool's lock held. Counts the streams reserved by
+     * {@link Http2Pool#acquire} but not opened yet, so that concurrent requests cannot overshoot the upstream's
+     * SETTINGS_MAX_CONCURRENT_STREAMS (the upstream would refuse the excess with REFUSED_STREAM); before the upstream's
+     * SETTINGS arrive, only the first stream.
+     */
+    boolean hasCapacity() {
+        return isOpen() && slots < (settingsReceived ? maxConcurrent : 1);
+    }
+
+    /** The pool this connection belongs to, to retry a refused stream on another connection. */
+    public Http2Pool pool() {
+        return pool;
+    }
+
+    // ---- streams ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Starts a request: the header block goes out now.
+     *
+     * @param headers pseudo-headers first, then regular fields; names lowercase
+     */
+    public Stream open(List<String[]> headers, boolean endStream) throws IOException {
+        Stream s = null;
+        lock.lock();
+        try {
+            if (closed || goAwayLastStream != Integer.MAX_VALUE) {
+                throw new IOException("upstream HTTP/2 connection is going away");
+            }
+            int id = nextStreamId;
+            nextStreamId += 2;
+            s = new Stream(id, peer.initialWindowSize());
+            streams.put(id, s);
+            encodeHeaders(id, headers, endStream);
+            s.localEnded = endStream;
+            flushLocked();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            if (s != null) {
+                streams.remove(s.id);
+                close();
+            }
+            s = null;
+            throw e;
+        } finally {
+            lock.unlock();
+            if (s == null) {
+                pool.streamEnded(this); // the reservation taken by acquire()
+            }
+        }
+    }
+
+    private void encodeHeaders(int streamId, List<String[]> headers, boolean endStream) throws IOException {
+        // sized for the worst case first: an encode that overflowed half-way would already have added the first
+        // fields to the HPACK dynamic table (and applied the table size update) without the peer ever seeing them
+        long worst = HpackEncoder.MAX_BLOCK_PREFIX_SIZE;
+        for (String[] f : headers) {
+            worst += HpackEncoder.maxEncodedSize(f[0].length(), f[1].length());
+        }
+        if (worst > MAX_HEADER_LIST * 4L) {
+            throw new IOException("request header block too large: " + worst + " bytes");
+        }
+        if (block.capacity() < worst) {
+            block = ByteBuffer.allocate((int) worst);
+        }
+        block.clear();
+        encoder.beginBlock(block);
+        for (String[] f : headers) {
+            boolean sensitive = f[0].equals("authorization") || f[0].equals("cookie");
+            encoder.encodeField(block, f[0], f[1], sensitive);
+        }
+        block.flip();
+        int maxFrame = peer.maxFrameSize();
+        int need = FrameWriter.fieldBlockFramesLength(block.remaining(), 0, maxFrame);
+        if (out.remaining() < need) {
+            flushLocked();
+        }
+        if (out.remaining() >= need) {
+            FrameWriter.writeHeaders(out, streamId, block, endStream, maxFrame);
+            return;
+        }
+        if (frames.capacity() < need) {
+            frames = ByteBuffer.allocateDirect(need);
+        }
+        frames.clear();
+        FrameWriter.writeHeaders(frames, streamId, block, endStream, maxFrame);
+        frames.flip();
+        writeFully(frames);
+    }
+
+    private void flushLocked() throws IOException {
+        out.flip();
+        try {
+            writeFully(out);
+        } finally {
+            out.clear();
+        }
+    }
+
+    private void flushPending() throws IOException {
+        lock.lock();
+        try {
+            if (out.position() > 0 && !closed) {
+                flushLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void writeFully(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
+    }
+
+    private void sendReset(int streamId, ErrorCode error) {
+        lock.lock();
+        try {
+            if (!closed) {
+                if (out.remaining() < 13) {
+                    flushLocked();
+                }
+                FrameWriter.writeRstStream(out, streamId, error);
+                flushLocked();
+            }
+        } catch (IOException e) {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void goAway(ErrorCode error, String debug) {
+        lock.lock();
+        try {
+            if (!closed) {
+                byte[] d = debug == null ? new byte[0] : debug.getBytes(StandardCharsets.UTF_8);
+                ByteBuffer dd = ByteBuffer.wrap(d, 0, Math.min(256, d.length));
+                if (out.remaining() < 17 + dd.remaining()) {
+                    flushLocked();
+                }
+                FrameWriter.writeGoAway(out, 0, error, dd);
+                flushLocked();
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void credit(Stream s, int n) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            if (out.remaining() < 26) {
+                flushLocked();
+            }
+            if (!s.remoteEnded) {
+                FrameWriter.writeWindowUpdate(out, s.id, n);
+            }
+            connectionCredit += n;
+            if (connectionCredit >= CONNECTION_WINDOW / 2) {
+                FrameWriter.writeWindowUpdate(out, 0, connectionCredit);
+                connectionCredit = 0;
+            }
+            flushLocked();
+        } catch (IOException e) {
+            close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns bytes to the connection window only (their stream is gone); flushed now. */
+    private void creditConnection(int n) {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            connectionCredit += n;
+            if (connectionCredit >= CONNECTION_WINDOW / 2) {
+                if (out.remaining() < 13) {
+                    flushLocked();
+                }
+                FrameWriter.writeWindowUpdate(out, 0, connectionCredit);
+                connectionCredit = 0;
+                flushLocked();
+            }
+        } catch (IOException e) {
+            close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One request on this connection. Methods are called by the request's thread; the reader fills it. */
+    public final class Stream {
+        final int id;
+        private final FlowWindow sendWindow;
+        private final ReentrantLock slock = new ReentrantLock();
+        private final Condition changed = slock.newCondition();
+        private final ArrayDeque<ByteBuffer> data = new ArrayDeque<>();
+        private List<String[]> head;
+        private List<String[]> trailers = List.of();
+        private boolean remoteEnded;
+        /** END_STREAM sent (written under the connection's lock). */
+        private boolean localEnded;
+        private IOException failure;
+        private boolean refusedBeforeProcessing;
+
+        Stream(int id, int sendInitial) {
+            this.id = id;
+            this.sendWindow = new FlowWindow(id, sendInitial);
+        }
+
+        /** Sends request body bytes as the windows allow. */
+        public void write(ByteBuffer src, boolean endStream, long timeoutNanos) throws IOException {
+            do {
+                lock.lock();
+                try {
+                    long left = timeoutNanos;
+                    while (src.hasRemaining() && (sendWindow.available() <= 0
+                            || H2ClientConnection.this.sendWindow.available() <= 0)) {
+                        checkFailed();
+                        if (closed) {
+                            throw new IOException("upstream HTTP/2 connection closed");
+                        }
+                        if (left <= 0) {
+                            throw new IOException("upstream HTTP/2 flow-control window stayed closed");
+                        }
+                        try {
+                            left = windowOpened.awaitNanos(left);
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        }
+                    }
+                    checkFailed();
+                    int n = Math.min(src.remaining(), Math.min(peer.maxFrameSize(), Math.min(sendWindow.available(),
+                            H2ClientConnection.this.sendWindow.available())));
+                    boolean last = endStream && n == src.remaining();
+                    if (out.position() > 0) {
+                        flushLocked();
+                    }
+                    dataHeader.clear();
+                    FrameWriter.writeFrameHeader(dataHeader, n, FrameType.DATA, last ? 0x1 : 0, id);
+                    dataHeader.flip();
+                    int limit = src.limit();
+                    src.limit(src.position() + n);
+                    gather[0] = dataHeader;
+                    gather[1] = src;
+                    try {
+                        while (dataHeader.hasRemaining() || src.hasRemaining()) {
+                            channel.write(gather);
+                        }
+                    } finally {
+                        src.limit(limit);
+                        gather[1] = null;
+                    }
+                    sendWindow.spend(n);
+                    H2ClientConnection.this.sendWindow.spend(n);
+                    if (last) {
+                        localEnded = true;
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            } while (src.hasRemaining());
+            if (endStream) {
+                end(null);
+            }
+        }
+
+        /** Ends the request: an empty DATA with END_STREAM, or trailers. */
+        public void end(List<String[]> requestTrailers) throws IOException {
+            lock.lock();
+            try {
+                checkFailed();
+                if (requestTrailers != null && !requestTrailers.isEmpty()) {
+                    encodeHeaders(id, requestTrailers, true);
+                } else {
+                    if (out.remaining() < 9) {
+                        flushLocked();
+                    }
+                    FrameWriter.writeFrameHeader(out, 0, FrameType.DATA, 0x1, id);
+                }
+                localEnded = true;
+                flushLocked();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The response head (informational ones skipped): {":status", ...} first. */
+        public List<String[]> awaitHead(long timeoutNanos) throws IOException {
+            slock.lock();
+            try {
+                long left = timeoutNanos;
+                while (head == null) {
+                    checkFailed();
+                    if (left <= 0) {
+                        throw new UpstreamTimeoutException();
+                    }
+                    try {
+                        left = changed.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                return head;
+            } finally {
+                slock.unlock();
+            }
+        }
+
+        /** The next chunk of the response body, or null at its end. */
+        public ByteBuffer next(long timeoutNanos) throws IOException {
+            ByteBuffer b;
+            slock.lock();
+            try {
+                long left = timeoutNanos;
+                while (data.isEmpty() && !remoteEnded) {
+                    checkFailed();
+                    if (left <= 0) {
+                        throw new IOException("upstream response body stalled");
+                    }
+                    try {
+                        left = changed.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                b = data.poll();
+                if (b == null) {
+                    return null; // remoteEnded: complete, even if the connection failed afterwards
+                }
+            } finally {
+                slock.unlock();
+            }
+            return b;
+        }
+
+        /** Gives forwarded bytes back to the windows. */
+        public void consumed(int n) {
+            if (n > 0) {
+                credit(this, n);
+            }
+        }
+
+        /** True when the upstream ended the stream and every DATA was taken (a head-only response). */
+        public boolean ended() {
+            slock.lock();
+            try {
+                return remoteEnded && data.isEmpty();
+            } finally {
+                slock.unlock();
+            }
+        }
+
+        public List<String[]> trailers() {
+            slock.lock();
+            try {
+                return trailers;
+            } finally {
+                slock.unlock();
+            }
+        }
+
+        /** The upstream refused the stream before processing it (REFUSED_STREAM, or above a GOAWAY's last id). */
+        public boolean retryable() {
+            slock.lock();
+            try {
+                return refusedBeforeProcessing;
+            } finally {
+                slock.unlock();
+            }
+        }
+
+        /** Abandons the request: RST_STREAM CANCEL. */
+        public void cancel() {
+            if (streams.remove(id) != null) {
+                sendReset(id, ErrorCode.CANCEL);
+                returnUnconsumed();
+                pool.streamEnded(H2ClientConnection.this);
+            } else {
+                returnUnconsumed();
+            }
+        }
+
+        /**
+         * The exchange is over: forget the stream. A request not ended yet (the upstream answered before the whole
+         * request was sent) is reset, or the upstream would keep counting it against its concurrent streams.
+         */
+        public void done() {
+            if (streams.remove(id) != null) {
+                boolean ended;
+                lock.lock();
+                try {
+                    ended = localEnded;
+                } finally {
+                    lock.unlock();
+                }
+                if (!ended || !ended()) {
+                    sendReset(id, ErrorCode.CANCEL);
+                }
+                returnUnconsumed();
+                pool.streamEnded(H2ClientConnection.this);
+            } else {
+                returnUnconsumed();
+            }
+        }
+
+        /**
+         * Response bytes received but never consumed go back to the connection window: without this every abandoned
+         * download would shrink the connection's window for good, until the connection stalls.
+         */
+        private void returnUnconsumed() {
+            int n = 0;
+            slock.lock();
+            try {
+                for (ByteBuffer b : data) {
+                    n += b.remaining();
+                }
+                data.clear();
+                remoteEnded = true;
+            } finally {
+                slock.unlock();
+            }
+            if (n > 0) {
+                creditConnection(n);
+            }
+        }
+
+        private void checkFailed() throws IOException {
+            IOException f;
+            slock.lock();
+            try {
+                f = failure;
+            } finally {
+                slock.unlock();
+            }
+            if (f != null) {
+                throw f;
+            }
+        }
+
+        void fail(IOException e, boolean retryable) {
+            slock.lock();
+            try {
+                if (failure == null) {
+                    failure = e;
+                    refusedBeforeProcessing = retryable;
+                }
+                changed.signalAll();
+            } finally {
+                slock.unlock();
+            }
+            lock.lock();
+            try {
+                windowOpened.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void headers(List<String[]> fields, boolean endStream) {
+            slock.lock();
+            try {
+                if (head == null) {
+                    String status = fields.isEmpty() ? null : fields.get(0)[1];
+                    if (status != null && status.length() == 3 && status.charAt(0) == '1') {
+                        return; // informational: wait for the final head
+                    }
+                    head = fields;
+                } else {
+                    trailers = fields;
+                }
+                if (endStream) {
+                    remoteEnded = true;
+                }
+                changed.signalAll();
+            } finally {
+                slock.unlock();
+            }
+        }
+
+        boolean data(ByteBuffer payload, boolean endStream) {
+            slock.lock();
+            try {
+                if (payload.hasRemaining()) {
+                    ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
+                    copy.put(payload).flip();
+                    data.add(copy);
+                }
+                if (endStream) {
+                    remoteEnded = true;
+                }
+                changed.signalAll();
+                return true;
+            } finally {
+                slock.unlock();
+            }
+        }
+    }
+
+    /** The upstream did not answer within the route timeout. */
+    public static final class UpstreamTimeoutException extends IOException {
+        UpstreamTimeoutException() {
+            super("upstream response timeout");
+        }
+    }
+
+    // ---- frames in (reader thread) ------------------------------------------------------------------------------------
+
+    private final List<String[]> fields = new ArrayList<>();
+    private final HeaderSink collect = (n, no, nl, v, vo, vl, ni) -> fields.add(new String[] {
+            new String(n, no, nl, StandardCharsets.ISO_8859_1), new String(v, vo, vl, StandardCharsets.ISO_8859_1)});
+    private final HeaderValidator validator = new HeaderValidator(collect);
+
+    @Override
+    public void onHeaders(int streamId, ByteBuffer headerBlock, boolean endStream, int dependency, boolean exclusive,
+                          int weight) throws Http2Exception {
+        Stream s = streams.get(streamId);
+        fields.clear();
+        boolean trailers = s != null && s.head != null;
+        validator.reset(trailers ? HeaderValidator.Mode.TRAILERS : HeaderValidator.Mode.RESPONSE, streamId);
+        try {
+            decoder.decode(headerBlock, s == null ? (n, no, nl, v, vo, vl, ni) -> { } : validator);
+        } catch (HpackException e) {
+            if (e.kind() == HpackException.Kind.COMPRESSION) {
+                throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, e.getMessage());
+            }
+            throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, e.getMessage());
+        }
+        if (s == null) {
+            return;
+        }
+        validator.finish();
+        s.headers(new ArrayList<>(fields), endStream);
+    }
+
+    @Override
+    public void onDiscardedHeaders(int streamId, ByteBuffer headerBlock) throws Http2Exception {
+        try {
+            decoder.decode(headerBlock, (n, no, nl, v, vo, vl, ni) -> { });
+        } catch (HpackException e) {
+            throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, e.getMessage());
+        }
+    }
+
+    @Override
+    public void onData(int streamId, ByteBuffer data, int flowControlledLength, boolean endStream) {
+        Stream s = streams.get(streamId);
+        if (s == null) {
+            // a stream we reset or forgot: its bytes still count against the connection window
+            if (flowControlledLength > 0) {
+                creditConnection(flowControlledLength);
+            }
+            return;
+        }
+        int padding = flowControlledLength - data.remaining();
+        s.data(data, endStream);
+        if (padding > 0) {
+            credit(s, padding);
+        }
+    }
+
+    @Override
+    public void onPriority(int streamId, int dependency, boolean exclusive, int weight) {
+    }
+
+    @Override
+    public void onRstStream(int streamId, long errorCode) {
+        Stream s = streams.remove(streamId);
+        if (s != null) {
+            boolean refused = errorCode == ErrorCode.REFUSED_STREAM.code();
+            s.fail(new IOException("upstream reset the stream (" + ErrorCode.of(errorCode) + ")"), refused);
+            pool.streamEnded(this);
+        }
+    }
+
+    @Override
+    public void onSettings(boolean ack, ByteBuffer payload) throws Http2Exception {
+        if (ack) {
+            return;
+        }
+        lock.lock();
+        try {
+            int delta = peer.apply(payload, true);
+            if (delta != 0) {
+                for (Stream s : streams.values()) {
+                    s.sendWindow.applyInitialDelta(delta);
+                }
+            }
+            maxConcurrent = peer.maxConcurrentStreams();
+            encoder.setPeerMaxTableSize((int) Math.min(Integer.MAX_VALUE, peer.headerTableSize()));
+            if (out.remaining() < 9) {
+                flushLocked();
+            }
+            FrameWriter.writeSettingsAck(out);
+            windowOpened.signalAll();
+        } catch (IOException e) {
+            close();
+        } finally {
+            lock.unlock();
+        }
+        settingsReceived = true;
+        pool.capacityChanged(); // requests waiting for a stream may now use this connection
+    }
+
+    @Override
+    public void onPushPromise(int streamId, int promisedStreamId, ByteBuffer headerBlock) throws Http2Exception {
+        throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "PUSH_PROMISE although push is disabled");
+    }
+
+    @Override
+    public void onPing(boolean ack, long opaque) {
+        if (ack) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (out.remaining() < 17) {
+                flushLocked();
+            }
+            FrameWriter.writePing(out, true, opaque);
+        } catch (IOException e) {
+            close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onGoAway(int lastStreamId, long errorCode, ByteBuffer debugData) {
+        goAwayLastStream = lastStreamId;
+        for (Map.Entry<Integer, Stream> e : streams.entrySet()) {
+            if (e.getKey() > lastStreamId) {
+                streams.remove(e.getKey());
+                e.getValue().fail(new IOException("upstream GOAWAY before processing the stream"), true);
+                pool.streamEnded(this);
+            }
+        }
+        pool.goingAway(this);
+    }
+
+    @Override
+    public void onWindowUpdate(int streamId, int increment) throws Http2Exception {
+        lock.lock();
+        try {
+            if (streamId == 0) {
+                sendWindow.increment(increment);
+            } else {
+                Stream s = streams.get(streamId);
+                if (s != null) {
+                    s.sendWindow.increment(increment);
+                }
+            }
+            windowOpened.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
