@@ -32,7 +32,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -490,33 +489,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
 
     private void log(long durationNanos) {
         AccessLogEntry e = logEntry;
-        e.reset();
-        e.startTimeMillis(ctx.startMillis());
-        e.method(ctx.method());
-        e.authority(ctx.authority());
-        e.path(ctx.path());
-        e.protocol(ctx.protocol());
-        e.status(ctx.status());
-        e.responseFlags(ctx.flag().code());
-        e.bytesReceived(ctx.bytesReceived());
-        e.bytesSent(ctx.bytesSent());
-        e.durationMicros(durationNanos / 1000);
-        e.upstreamServiceTimeMicros(ctx.upstreamServiceTimeMicros());
-        e.upstreamHost(ctx.upstreamHost());
-        e.upstreamCluster(ctx.clusterName());
-        e.routeName(ctx.routeName());
-        e.requestId(ctx.requestId());
-        e.userAgent(ctx.userAgent());
-        e.forwardedFor(ctx.forwardedFor());
-        e.downstreamRemoteAddress(remoteAddress);
-        e.downstreamLocalAddress(localAddress);
-        if (channel.secure()) {
-            e.downstreamPeerUriSan(channel.peerUriSan());
-            e.downstreamPeerSubject(channel.peerSubject());
-            e.tlsVersion(channel.tlsVersion());
-            e.tlsCipher(channel.tlsCipher());
-        }
-        e.responseCodeDetails(ctx.detail());
+        ctx.fill(e, durationNanos, remoteAddress, localAddress, channel);
         listener.log(e);
     }
 
@@ -678,12 +651,8 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         return q == null ? path : path + "?" + q;
     }
 
-    /** A random UUID (version 4) without SecureRandom's lock. */
     private static String requestId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
-        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new java.util.UUID(hi, lo).toString();
+        return RequestContext.newRequestId();
     }
 
     // ---- accessors for Exchange and RequestBodyPump (same package) ---------------------------------------------

@@ -32,8 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One HTTP/2 request on its own virtual thread: route it like an HTTP/1.1 request (same router, same actions), and
@@ -1085,40 +1083,12 @@ final class StreamHandler implements Runnable {
         }
         if (conn.listener.accessLogged()) {
             AccessLogEntry e = new AccessLogEntry();
-            e.startTimeMillis(ctx.startMillis());
-            e.method(ctx.method());
-            e.authority(ctx.authority());
-            e.path(ctx.path());
-            e.protocol(ctx.protocol());
-            e.status(ctx.status());
-            e.responseFlags(ctx.flag().code());
-            e.bytesReceived(ctx.bytesReceived());
-            e.bytesSent(ctx.bytesSent());
-            e.durationMicros(duration / 1000);
-            e.upstreamServiceTimeMicros(ctx.upstreamServiceTimeMicros());
-            e.upstreamHost(ctx.upstreamHost());
-            e.upstreamCluster(ctx.clusterName());
-            e.routeName(ctx.routeName());
-            e.requestId(ctx.requestId());
-            e.userAgent(ctx.userAgent());
-            e.forwardedFor(ctx.forwardedFor());
-            e.downstreamRemoteAddress(conn.remoteAddress);
-            e.downstreamLocalAddress(conn.localAddress);
-            if (conn.channel.secure()) {
-                e.downstreamPeerUriSan(conn.channel.peerUriSan());
-                e.downstreamPeerSubject(conn.channel.peerSubject());
-                e.tlsVersion(conn.channel.tlsVersion());
-                e.tlsCipher(conn.channel.tlsCipher());
-            }
-            e.responseCodeDetails(ctx.detail());
+            ctx.fill(e, duration, conn.remoteAddress, conn.localAddress, conn.channel);
             conn.listener.log(e);
         }
     }
 
     private static String requestId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
-        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(hi, lo).toString();
+        return RequestContext.newRequestId();
     }
 }

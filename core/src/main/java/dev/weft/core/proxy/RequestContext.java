@@ -199,4 +199,47 @@ public final class RequestContext {
     public void requestId(String v) {
         requestId = v;
     }
+
+    /**
+     * Fills an access log entry with this request's record and the connection's addresses and TLS facts (the same
+     * for HTTP/1.1 and HTTP/2).
+     */
+    public void fill(dev.weft.core.accesslog.AccessLogEntry e, long durationNanos, String remoteAddress,
+                     String localAddress, dev.weft.core.io.Transport channel) {
+        e.reset();
+        e.startTimeMillis(startMillis());
+        e.method(method());
+        e.authority(authority());
+        e.path(path());
+        e.protocol(protocol());
+        e.status(status());
+        e.responseFlags(flag().code());
+        e.bytesReceived(bytesReceived());
+        e.bytesSent(bytesSent());
+        e.durationMicros(durationNanos / 1000);
+        e.upstreamServiceTimeMicros(upstreamServiceTimeMicros());
+        e.upstreamHost(upstreamHost());
+        e.upstreamCluster(clusterName());
+        e.routeName(routeName());
+        e.requestId(requestId());
+        e.userAgent(userAgent());
+        e.forwardedFor(forwardedFor());
+        e.downstreamRemoteAddress(remoteAddress);
+        e.downstreamLocalAddress(localAddress);
+        if (channel.secure()) {
+            e.downstreamPeerUriSan(channel.peerUriSan());
+            e.downstreamPeerSubject(channel.peerSubject());
+            e.tlsVersion(channel.tlsVersion());
+            e.tlsCipher(channel.tlsCipher());
+        }
+        e.responseCodeDetails(detail());
+    }
+
+    /** A random UUID (version 4) for x-request-id, without SecureRandom's lock. */
+    public static String newRequestId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new java.util.UUID(hi, lo).toString();
+    }
 }
