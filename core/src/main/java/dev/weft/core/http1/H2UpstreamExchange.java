@@ -47,6 +47,7 @@ final class H2UpstreamExchange {
     /**
      * Proxies one request; returns whether the downstream connection stays open.
      *
+     * @param c       a connection with a stream reserved for this request ({@link dev.weft.core.pool.Http2Pool#acquire})
      * @param headers the upstream request as HTTP/2 fields (see {@link #headers})
      */
     boolean run(H2ClientConnection c, List<String[]> headers, RequestHead head, BodyFraming.Kind bodyKind,
@@ -58,143 +59,198 @@ final class H2UpstreamExchange {
         H2ClientConnection.Stream us;
         try {
             try {
-                us = c.open(headers, !hasBody);
+                try {
+                    us = c.open(headers, !hasBody);
+                } catch (IOException e) {
+                    // the connection went away (GOAWAY, close) between acquire and open: once more on another one
+                    try {
+                        c = c.pool().acquire();
+                    } catch (UpstreamException u) {
+                        throw e;
+                    }
+                    us = c.open(headers, !hasBody);
+                }
             } catch (IOException e) {
                 return conn.sendLocalReply(ResponseFlag.UC.status(), ResponseFlag.UC.body() + "\n", !hasBody
                         && head.keepAlive(), head.isHead(), ResponseFlag.UC, "upstream_closed_before_response_started");
             }
+            Holder h = new Holder(us);
             try {
-                if (hasBody) {
-                    if (head.expectContinue() && head.versionMinor() == 1) {
-                        conn.sendContinue();
-                    }
-                    sendBody(us, head, bodyKind);
-                }
-            } catch (Http1Exception e) {
-                us.cancel();
-                ctx.flag(ResponseFlag.DPE);
-                conn.sendLocalReply(e.violation().status(), "bad request: " + e.violation().detail() + "\n", false,
-                        false, ResponseFlag.DPE, e.violation().detail());
-                return false;
-            } catch (IOException e) {
-                us.cancel();
-                ctx.flag(ResponseFlag.DC);
-                return false;
+                return exchange(h, c, headers, head, bodyKind, hasBody, fwd, route, stats, start);
+            } finally {
+                h.stream.cancel(); // a no-op after done(); else (an exception on the way) the stream is reset
             }
-            long timeout = fwd.timeout().isZero() ? Long.MAX_VALUE : fwd.timeout().toNanos();
-            List<String[]> rh;
-            try {
-                rh = us.awaitHead(timeout);
-            } catch (H2ClientConnection.UpstreamTimeoutException e) {
-                us.cancel();
-                stats.rqTimeout.increment();
-                return conn.sendLocalReply(504, ResponseFlag.UT.body() + "\n", head.keepAlive(), head.isHead(),
-                        ResponseFlag.UT, "upstream_response_timeout");
-            } catch (IOException e) {
-                us.cancel();
-                ResponseFlag flag = e.getMessage() != null && e.getMessage().contains("reset") ? ResponseFlag.UR
-                        : ResponseFlag.UC;
-                return conn.sendLocalReply(flag.status(), flag.body() + "\n", head.keepAlive(), head.isHead(), flag,
-                        flag == ResponseFlag.UR ? "upstream_reset_before_response_started"
-                                : "upstream_closed_before_response_started");
-            }
-            int status = Integer.parseInt(rh.get(0)[1]);
-            ctx.status(status);
-            ctx.upstreamHeadArrived(System.nanoTime());
-            stats.responseStatus(status);
-            boolean client11 = head.versionMinor() == 1;
-            boolean keep = head.keepAlive() && !conn.draining();
-            long length = -1;
-            for (String[] f : rh) {
-                if (f[0].equals("content-length")) {
-                    try {
-                        length = Long.parseLong(f[1]);
-                    } catch (NumberFormatException ignored) {
-                        length = -1;
-                    }
-                }
-            }
-            boolean noBody = head.isHead() || status == 204 || status == 304 || status < 200;
-            boolean chunked = !noBody && length < 0 && client11;
-            if (!noBody && length < 0 && !client11) {
-                keep = false; // an HTTP/1.0 client reads the body until close
-            }
-            HeadWriter w = conn.downHead();
-            HeaderPlan plan = route.responseHeaders();
-            w.reset();
-            w.statusLine(status, null);
-            for (String[] f : rh) {
-                if (f[0].startsWith(":") || f[0].equals("content-length") || f[0].equals("connection")
-                        || f[0].equals("transfer-encoding") || !plan.isEmpty() && plan.removes(f[0])) {
-                    continue;
-                }
-                w.field(f[0], f[1]);
-            }
-            if (length >= 0 && (!noBody || head.isHead())) {
-                w.field("content-length", length);
-            } else if (chunked) {
-                w.field("transfer-encoding", "chunked");
-            }
-            if (!keep) {
-                w.field("connection", "close");
-            } else if (!client11) {
-                w.field("connection", "keep-alive");
-            }
-            if (!plan.isEmpty()) {
-                plan.writeAdds(w::field, n -> rh.stream().anyMatch(f -> f[0].equals(n)) && !plan.removes(n));
-            }
-            w.endHead();
-            conn.writeDown(w.buffer());
-            long sent = 0;
-            try {
-                ByteBuffer chunk;
-                ByteBuffer chunkHead = ByteBuffer.allocate(20);
-                while ((chunk = us.next(conn.idleNanos())) != null) {
-                    int n = chunk.remaining();
-                    if (noBody) {
-                        us.consumed(n);
-                        continue;
-                    }
-                    if (chunked && n > 0) {
-                        chunkHead.clear();
-                        HeadWriter.writeChunkHeader(chunkHead, n);
-                        chunkHead.flip();
-                        conn.writeDown(chunkHead);
-                    }
-                    conn.writeDown(chunk);
-                    if (chunked && n > 0) {
-                        chunkHead.clear();
-                        HeadWriter.writeChunkEnd(chunkHead);
-                        chunkHead.flip();
-                        conn.writeDown(chunkHead);
-                    }
-                    us.consumed(n);
-                    sent += n;
-                }
-                if (chunked) {
-                    HeadWriter t = new HeadWriter();
-                    t.lastChunk();
-                    for (String[] f : us.trailers()) {
-                        if (!FORBIDDEN_TRAILERS.contains(f[0])) {
-                            t.field(f[0], f[1]);
-                        }
-                    }
-                    t.endHead();
-                    conn.writeDown(t.buffer());
-                }
-            } catch (IOException e) {
-                us.cancel();
-                ctx.flag(ResponseFlag.UC);
-                return false;
-            }
-            us.done();
-            ctx.addBytesSent(sent);
-            ctx.completed(true);
-            stats.rqTime.recordNanos(System.nanoTime() - start);
-            return keep;
         } finally {
             stats.rqActive.decrement();
         }
+    }
+
+    /** The current stream of the exchange (replaced when a refused stream is retried). */
+    private static final class Holder {
+        H2ClientConnection.Stream stream;
+
+        Holder(H2ClientConnection.Stream stream) {
+            this.stream = stream;
+        }
+    }
+
+    private boolean exchange(Holder h, H2ClientConnection c, List<String[]> headers, RequestHead head,
+                             BodyFraming.Kind bodyKind, boolean hasBody, RouteAction.Forward fwd, Route route,
+                             ClusterStats stats, long start) throws IOException {
+        H2ClientConnection.Stream us = h.stream;
+        try {
+            if (hasBody) {
+                if (head.expectContinue() && head.versionMinor() == 1) {
+                    conn.sendContinue();
+                }
+                sendBody(us, head, bodyKind);
+            }
+        } catch (Http1Exception e) {
+            us.cancel();
+            ctx.flag(ResponseFlag.DPE);
+            conn.sendLocalReply(e.violation().status(), "bad request: " + e.violation().detail() + "\n", false,
+                    false, ResponseFlag.DPE, e.violation().detail());
+            return false;
+        } catch (IOException e) {
+            us.cancel();
+            ctx.flag(ResponseFlag.DC);
+            return false;
+        }
+        long timeout = fwd.timeout().isZero() ? Long.MAX_VALUE : fwd.timeout().toNanos();
+        List<String[]> rh = null;
+        try {
+            // a stream the upstream refused unprocessed (REFUSED_STREAM, or above the last stream id of a GOAWAY) is
+            // retried on another stream, when no request body went with it
+            for (int retries = 0; rh == null; retries++) {
+                try {
+                    rh = us.awaitHead(timeout);
+                } catch (H2ClientConnection.UpstreamTimeoutException e) {
+                    throw e;
+                } catch (IOException e) {
+                    if (hasBody || retries >= 2 || !us.retryable()) {
+                        throw e;
+                    }
+                    us.cancel();
+                    H2ClientConnection next;
+                    try {
+                        next = c.pool().acquire();
+                    } catch (UpstreamException u) {
+                        throw e;
+                    }
+                    us = next.open(headers, true);
+                    h.stream = us;
+                    stats.rqRetry.increment();
+                }
+            }
+        } catch (H2ClientConnection.UpstreamTimeoutException e) {
+            us.cancel();
+            stats.rqTimeout.increment();
+            return conn.sendLocalReply(504, ResponseFlag.UT.body() + "\n", head.keepAlive(), head.isHead(),
+                    ResponseFlag.UT, "upstream_response_timeout");
+        } catch (IOException e) {
+            us.cancel();
+            ResponseFlag flag = e.getMessage() != null && e.getMessage().contains("reset") ? ResponseFlag.UR
+                    : ResponseFlag.UC;
+            return conn.sendLocalReply(flag.status(), flag.body() + "\n", head.keepAlive(), head.isHead(), flag,
+                    flag == ResponseFlag.UR ? "upstream_reset_before_response_started"
+                            : "upstream_closed_before_response_started");
+        }
+        List<String[]> response = rh;
+        int status = Integer.parseInt(response.get(0)[1]);
+        ctx.status(status);
+        ctx.upstreamHeadArrived(System.nanoTime());
+        stats.responseStatus(status);
+        boolean client11 = head.versionMinor() == 1;
+        boolean keep = head.keepAlive() && !conn.draining();
+        long length = -1;
+        for (String[] f : rh) {
+            if (f[0].equals("content-length")) {
+                try {
+                    length = Long.parseLong(f[1]);
+                } catch (NumberFormatException ignored) {
+                    length = -1;
+                }
+            }
+        }
+        boolean noBody = head.isHead() || status == 204 || status == 304 || status < 200;
+        boolean chunked = !noBody && length < 0 && client11;
+        if (!noBody && length < 0 && !client11) {
+            keep = false; // an HTTP/1.0 client reads the body until close
+        }
+        HeadWriter w = conn.downHead();
+        HeaderPlan plan = route.responseHeaders();
+        w.reset();
+        w.statusLine(status, null);
+        for (String[] f : rh) {
+            if (f[0].startsWith(":") || f[0].equals("content-length") || f[0].equals("connection")
+                    || f[0].equals("transfer-encoding") || !plan.isEmpty() && plan.removes(f[0])) {
+                continue;
+            }
+            w.field(f[0], f[1]);
+        }
+        if (length >= 0 && (!noBody || head.isHead())) {
+            w.field("content-length", length);
+        } else if (chunked) {
+            w.field("transfer-encoding", "chunked");
+        }
+        if (!keep) {
+            w.field("connection", "close");
+        } else if (!client11) {
+            w.field("connection", "keep-alive");
+        }
+        if (!plan.isEmpty()) {
+            plan.writeAdds(w::field, n -> response.stream().anyMatch(f -> f[0].equals(n)) && !plan.removes(n));
+        }
+        w.endHead();
+        long sent = 0;
+        try {
+            conn.writeDown(w.buffer());
+            ByteBuffer chunk;
+            ByteBuffer chunkHead = ByteBuffer.allocate(20);
+            while ((chunk = us.next(conn.idleNanos())) != null) {
+                int n = chunk.remaining();
+                if (noBody) {
+                    us.consumed(n);
+                    continue;
+                }
+                if (chunked && n > 0) {
+                    chunkHead.clear();
+                    HeadWriter.writeChunkHeader(chunkHead, n);
+                    chunkHead.flip();
+                    conn.writeDown(chunkHead);
+                }
+                conn.writeDown(chunk);
+                if (chunked && n > 0) {
+                    chunkHead.clear();
+                    HeadWriter.writeChunkEnd(chunkHead);
+                    chunkHead.flip();
+                    conn.writeDown(chunkHead);
+                }
+                us.consumed(n);
+                sent += n;
+            }
+            if (chunked) {
+                HeadWriter t = new HeadWriter();
+                t.lastChunk();
+                for (String[] f : us.trailers()) {
+                    if (!FORBIDDEN_TRAILERS.contains(f[0])) {
+                        t.field(f[0], f[1]);
+                    }
+                }
+                t.endHead();
+                conn.writeDown(t.buffer());
+            }
+        } catch (IOException e) {
+            us.cancel();
+            ctx.flag(ResponseFlag.UC);
+            ctx.addBytesSent(sent);
+            return false;
+        }
+        us.done();
+        ctx.addBytesSent(sent);
+        ctx.completed(true);
+        stats.rqTime.recordNanos(System.nanoTime() - start);
+        return keep;
     }
 
     /** The downstream request body (Content-Length or chunked) as DATA frames, then END_STREAM (or trailers). */

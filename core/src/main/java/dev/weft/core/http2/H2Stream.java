@@ -327,6 +327,15 @@ final class H2Stream {
         return slotHeld.compareAndSet(true, false);
     }
 
+    boolean noQueuedInput() {
+        lock.lock();
+        try {
+            return chunks.isEmpty() && trailers.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** True when the request half is finished (END_STREAM received) or the stream was reset. */
     boolean inputEnded() {
         lock.lock();

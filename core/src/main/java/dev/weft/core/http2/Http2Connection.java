@@ -804,6 +804,13 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
 
     /** HPACK-encodes a header list and frames it into the out buffer. Holds the lock. */
     private void encodeHeaders(int streamId, List<String[]> headers, boolean endStream) throws IOException {
+        long worst = dev.weft.codec.hpack.HpackEncoder.MAX_BLOCK_PREFIX_SIZE;
+        for (String[] f : headers) {
+            worst += dev.weft.codec.hpack.HpackEncoder.maxEncodedSize(f[0].length(), f[1].length());
+        }
+        if (block.capacity() < worst) {
+            block = ByteBuffer.allocate((int) worst);
+        }
         while (true) {
             block.clear();
             try {

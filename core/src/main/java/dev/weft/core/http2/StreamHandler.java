@@ -274,7 +274,7 @@ final class StreamHandler implements Runnable {
                 return;
             }
             ByteBuffer head = upstreamHead(fwd, r, host);
-            boolean hasBody = !s.inputEnded() || req.contentLength() > 0;
+            boolean hasBody = !s.inputEnded() || req.contentLength() > 0 || !s.noQueuedInput();
             for (int attempt = 0; ; attempt++) {
                 UpstreamConnection up;
                 try {
@@ -298,19 +298,19 @@ final class StreamHandler implements Runnable {
     /** HTTP/2 to an HTTP/2 upstream: one stream on a shared connection; trailers (gRPC status) pass through. */
     private void forwardH2(RouteAction.Forward fwd, Route r, Host host, Cluster cluster) throws IOException {
         ClusterStats stats = cluster.stats();
-        H2ClientConnection c;
+        List<String[]> h = upstreamH2Head(fwd, r, host, cluster.config().tls() != null);
+        H2ClientConnection c; // holds a reserved stream slot until open() (or its failure) takes it
         try {
             c = host.http2Pool().acquire();
         } catch (UpstreamException e) {
             localReply(e.status(), e.flag().body() + "\n", e.flag(), e.getMessage(), null);
             return;
         }
-        List<String[]> h = upstreamH2Head(fwd, r, host, cluster.config().tls() != null);
         long start = System.nanoTime();
         stats.rqTotal.increment();
         stats.rqActive.increment();
         ctx.upstreamStarted(start);
-        boolean bodyless = s.inputEnded() && req.contentLength() <= 0;
+        boolean bodyless = s.inputEnded() && s.noQueuedInput();
         H2ClientConnection.Stream us;
         try {
             us = c.open(h, bodyless);
@@ -553,7 +553,7 @@ final class StreamHandler implements Runnable {
         }
         if (req.contentLength() >= 0) {
             w.field("content-length", req.contentLength());
-        } else if (!s.inputEnded()) {
+        } else if (!s.inputEnded() || !s.noQueuedInput()) {
             w.field("transfer-encoding", "chunked");
         }
         if (!plan.isEmpty()) {

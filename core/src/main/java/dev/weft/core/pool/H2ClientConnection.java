@@ -62,6 +62,11 @@ public final class H2ClientConnection implements FrameListener {
     private volatile boolean closed;
     /** GOAWAY received: no new streams; streams above this id were not processed (safe to retry elsewhere). */
     private volatile int goAwayLastStream = Integer.MAX_VALUE;
+    /**
+     * A GOAWAY arrived. Not derived from {@link #goAwayLastStream}: a graceful shutdown starts with a GOAWAY whose
+     * last stream id is 2^31-1 (RFC 9113 section 6.8), and that one too must stop new streams.
+     */
+    private volatile boolean goAwayReceived;
     private volatile long maxConcurrent = 100;
     /** The peer's first SETTINGS arrived: until then only the dialling request's stream may start. */
     private volatile boolean settingsReceived;
@@ -145,7 +150,7 @@ public final class H2ClientConnection implements FrameListener {
     }
 
     boolean isOpen() {
-        return !closed && goAwayLastStream == Integer.MAX_VALUE;
+        return !closed && !goAwayReceived;
     }
 
     /** Streams reserved or open; the pool's lock held. */
@@ -161,6 +166,10 @@ public final class H2ClientConnection implements FrameListener {
      */
     boolean hasCapacity() {
         return isOpen() && slots < (settingsReceived ? maxConcurrent : 1);
+    }
+
+    boolean settingsReceived() {
+        return settingsReceived;
     }
 
     /** The pool this connection belongs to, to retry a refused stream on another connection. */
@@ -179,7 +188,7 @@ public final class H2ClientConnection implements FrameListener {
         Stream s = null;
         lock.lock();
         try {
-            if (closed || goAwayLastStream != Integer.MAX_VALUE) {
+            if (closed || goAwayReceived) {
                 throw new IOException("upstream HTTP/2 connection is going away");
             }
             int id = nextStreamId;
@@ -367,6 +376,8 @@ public final class H2ClientConnection implements FrameListener {
         private boolean localEnded;
         private IOException failure;
         private boolean refusedBeforeProcessing;
+        /** Done or cancelled: DATA arriving later goes straight back to the connection window. */
+        private boolean abandoned;
 
         Stream(int id, int sendInitial) {
             this.id = id;
@@ -395,6 +406,7 @@ public final class H2ClientConnection implements FrameListener {
                         }
                     }
                     checkFailed();
+                    checkActive();
                     int n = Math.min(src.remaining(), Math.min(peer.maxFrameSize(), Math.min(sendWindow.available(),
                             H2ClientConnection.this.sendWindow.available())));
                     boolean last = endStream && n == src.remaining();
@@ -436,6 +448,7 @@ public final class H2ClientConnection implements FrameListener {
             lock.lock();
             try {
                 checkFailed();
+                checkActive();
                 if (requestTrailers != null && !requestTrailers.isEmpty()) {
                     encodeHeaders(id, requestTrailers, true);
                 } else {
@@ -583,11 +596,19 @@ public final class H2ClientConnection implements FrameListener {
                 }
                 data.clear();
                 remoteEnded = true;
+                abandoned = true;
             } finally {
                 slock.unlock();
             }
             if (n > 0) {
                 creditConnection(n);
+            }
+        }
+
+        /** Nothing more goes out on a stream already done or cancelled (reset): no DATA after our RST_STREAM. */
+        private void checkActive() throws IOException {
+            if (streams.get(id) != this) {
+                throw new IOException("upstream stream already finished");
             }
         }
 
@@ -644,9 +665,13 @@ public final class H2ClientConnection implements FrameListener {
             }
         }
 
+        /** Queues DATA for the consumer; false when the stream was abandoned meanwhile (nothing queued). */
         boolean data(ByteBuffer payload, boolean endStream) {
             slock.lock();
             try {
+                if (abandoned) {
+                    return false;
+                }
                 if (payload.hasRemaining()) {
                     ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
                     copy.put(payload).flip();
@@ -719,7 +744,10 @@ public final class H2ClientConnection implements FrameListener {
             return;
         }
         int padding = flowControlledLength - data.remaining();
-        s.data(data, endStream);
+        if (!s.data(data, endStream)) {
+            creditConnection(flowControlledLength);
+            return;
+        }
         if (padding > 0) {
             credit(s, padding);
         }
@@ -794,6 +822,7 @@ public final class H2ClientConnection implements FrameListener {
     @Override
     public void onGoAway(int lastStreamId, long errorCode, ByteBuffer debugData) {
         goAwayLastStream = lastStreamId;
+        goAwayReceived = true;
         for (Map.Entry<Integer, Stream> e : streams.entrySet()) {
             if (e.getKey() > lastStreamId) {
                 streams.remove(e.getKey());

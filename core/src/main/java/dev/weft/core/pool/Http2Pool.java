@@ -43,15 +43,20 @@ public final class Http2Pool {
                     throw new UpstreamException(ResponseFlag.UF, "pool closed");
                 }
                 H2ClientConnection best = null;
+                boolean warming = false;
                 for (H2ClientConnection c : connections) {
                     if (c.hasCapacity() && (best == null || c.activeStreams() < best.activeStreams())) {
                         best = c;
                     }
+                    warming |= c.isOpen() && !c.settingsReceived();
                 }
                 if (best != null) {
+                    best.slots++;
                     return best;
                 }
-                if (connections.size() + dialing < maxConnections) {
+                // a connection being dialled, or waiting for the upstream's SETTINGS, will likely have room: wait for
+                // it rather than open one connection per request of a burst
+                if (dialing == 0 && !warming && connections.size() < maxConnections) {
                     dialing++;
                     break;
                 }
@@ -70,10 +75,12 @@ public final class Http2Pool {
             lock.unlock();
         }
         H2ClientConnection c = null;
+        boolean started = false;
         try {
             Transport t = dialer.dial();
             c = new H2ClientConnection(t, this);
             c.start();
+            started = true;
             return c;
         } catch (IOException e) {
             if (c != null) {
@@ -85,8 +92,12 @@ public final class Http2Pool {
             lock.lock();
             try {
                 dialing--;
-                if (c != null && !closed) {
-                    connections.add(c);
+                if (started) {
+                    c.slots++; // the dialling request's stream
+                    // not a connection that failed to start, or already ended (its reader may have closed it)
+                    if (!closed && c.isOpen()) {
+                        connections.add(c);
+                    }
                 }
                 room.signalAll();
             } finally {
@@ -95,27 +106,45 @@ public final class Http2Pool {
         }
     }
 
+    /** A stream reserved by {@link #acquire} ended (or was never opened): its slot is free again. */
     void streamEnded(H2ClientConnection c) {
+        boolean idle;
         lock.lock();
         try {
+            if (c.slots > 0) {
+                c.slots--;
+            }
+            idle = c.slots == 0;
             room.signalAll();
         } finally {
             lock.unlock();
         }
-        if (!c.isOpen() && c.activeStreams() == 0) {
+        if (!c.isOpen() && idle) {
             c.close();
         }
     }
 
-    void goingAway(H2ClientConnection c) {
+    /** The upstream's SETTINGS arrived or changed: waiting requests look again. */
+    void capacityChanged() {
         lock.lock();
         try {
-            connections.remove(c);
             room.signalAll();
         } finally {
             lock.unlock();
         }
-        if (c.activeStreams() == 0) {
+    }
+
+    void goingAway(H2ClientConnection c) {
+        boolean idle;
+        lock.lock();
+        try {
+            connections.remove(c);
+            idle = c.slots == 0;
+            room.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (idle) {
             c.close();
         }
     }
