@@ -1,5 +1,6 @@
 package dev.weft.bench.harness;
 
+import dev.weft.bench.load.H2OpenLoopClient;
 import dev.weft.bench.load.OpenLoopClient;
 import dev.weft.bench.report.Distributions;
 import dev.weft.bench.report.Report;
@@ -63,7 +64,7 @@ final class Driver {
                 max.errors(), max.non2xx(), max.tool());
 
         List<Report.RatePoint> rates = new ArrayList<>();
-        if (combo.scenario() != Scenario.H2 && max.requestsPerSecond() > 0) {
+        if (max.requestsPerSecond() > 0) {
             for (double fraction : opts.rates()) {
                 rates.add(openLoop(target, combo, port, path, fraction, max.requestsPerSecond(), proc));
             }
@@ -75,7 +76,7 @@ final class Driver {
                                       double maxRate, ManagedProcess proc) throws IOException, InterruptedException {
         double rate = Math.max(1, fraction * maxRate);
         SSLContext tls = switch (combo.scenario()) {
-            case TLS -> pki.clientContext(false);
+            case TLS, H2 -> pki.clientContext(false);
             case MTLS -> pki.clientContext(true);
             default -> null;
         };
@@ -86,7 +87,7 @@ final class Driver {
                 .withNewConnectionPerRequest(combo.scenario() == Scenario.H1_CLOSE);
         double cpu0 = proc == null ? 0 : proc.cpuSeconds();
         long t0 = System.nanoTime();
-        OpenLoopClient.Result r = OpenLoopClient.run(s);
+        OpenLoopClient.Result r = combo.scenario() == Scenario.H2 ? H2OpenLoopClient.run(s) : OpenLoopClient.run(s);
         double wall = (System.nanoTime() - t0) / 1e9;
         double cores = proc == null ? Double.NaN : (proc.cpuSeconds() - cpu0) / wall;
         String hgrm = String.format(Locale.ROOT, "%s-%s-c%d-%s-r%02d.hgrm", combo.scenario().id, combo.body(),

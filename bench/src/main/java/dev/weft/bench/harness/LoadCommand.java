@@ -374,7 +374,9 @@ public final class LoadCommand {
         boolean dirty = false;
         try {
             commit = Tools.run(List.of("git", "rev-parse", "--short=12", "HEAD"), 10).strip();
-            dirty = !Tools.run(List.of("git", "status", "--porcelain", "--untracked-files=no"), 10).isBlank();
+            // reports being rewritten (perf-reports/) do not make the measured build dirty
+            dirty = !Tools.run(List.of("git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                    ":(exclude)perf-reports"), 10).isBlank();
         } catch (IOException e) {
             // not a git checkout
         } catch (InterruptedException e) {

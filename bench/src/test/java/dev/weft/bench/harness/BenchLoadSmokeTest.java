@@ -112,6 +112,8 @@ class BenchLoadSmokeTest {
             Report.TargetResult t = target(h2, name);
             assertEquals("h2load", t.max().tool(), name);
             assertTrue(t.max().requests() > 10 && t.max().non2xx() == 0, name + t.max());
+            Report.RatePoint p = t.rates().get(0); // the HTTP/2 open-loop generator
+            assertTrue(p.requests() > 10 && p.errors() == 0 && p.non2xx() == 0, name + " " + p);
         }
 
         String html = Files.readString(out.resolve("report.html"), StandardCharsets.UTF_8);
