@@ -156,7 +156,9 @@ public final class H2OpenLoopClient {
                     if (wait > 0) {
                         Thread.sleep(Duration.ofNanos(wait));
                     }
-                    send(intended, intended >= measureFrom);
+                    // requests already overdue go out in one write: one system call per burst, not per request
+                    long next = start + (long) ((k + s.connections()) * periodNanos);
+                    send(intended, intended >= measureFrom, next > System.nanoTime() || next >= end);
                 }
                 // wait for the last responses (the caller's drain deadline stops us)
                 lock.lock();
@@ -213,10 +215,14 @@ public final class H2OpenLoopClient {
             }
         }
 
-        private void send(long intended, boolean measured) throws IOException, InterruptedException {
+        private void send(long intended, boolean measured, boolean flushNow) throws IOException,
+                InterruptedException {
             lock.lock();
             try {
                 while (inFlight.size() >= Math.min(peer.maxConcurrentStreams(), 10_000) && !stopped) {
+                    if (out.position() > 0) {
+                        flush();
+                    }
                     room.await(); // the server's stream limit: queueing that the latency includes
                 }
                 if (stopped) {
@@ -231,9 +237,14 @@ public final class H2OpenLoopClient {
                 encoder.encodeField(block, ":authority", s.host(), false);
                 encoder.encodeField(block, ":path", s.path(), false);
                 block.flip();
+                if (out.remaining() < block.remaining() + 64) {
+                    flush();
+                }
                 FrameWriter.writeHeaders(out, id, block, true, peer.maxFrameSize());
                 inFlight.put(id, new long[] {measured ? intended : -intended, System.nanoTime()});
-                flush();
+                if (flushNow || inFlight.size() >= Math.min(peer.maxConcurrentStreams(), 10_000)) {
+                    flush();
+                }
             } finally {
                 lock.unlock();
             }

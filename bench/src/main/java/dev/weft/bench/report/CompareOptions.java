@@ -4,11 +4,12 @@ package dev.weft.bench.report;
  * Thresholds of {@link Compare}: how much worse Weft must get before a change counts as a regression, and how much
  * better before it counts as an improvement. Percentages are relative to the baseline A; "more than" is strict.
  *
- * <p>Why these defaults: they sit above the run-to-run variation on a shared 2-core VM: throughput ±5%, p50 ±10%,
- * tails ±25%. Throughput gets twice its noise (10%), p50/p90 and the tails a margin above theirs (15%, 30%), so that
- * a flagged change is unlikely to be noise, at the price of missing small real ones; to see those, compare several
- * runs, or read the peers' changes, which show how much the machine itself drifted. Latency must also move by an
- * absolute {@code minLatencyDeltaMs} (0.05 ms) because a sub-millisecond percentile changes by a large percentage from
+ * <p>Why these defaults: throughput gets 10 %, p50/p90 15 % and the tails 30 %, about twice the run-to-run spread
+ * of 10-second runs on an otherwise idle 2-core machine, so that a flagged change is unlikely to be noise, at the
+ * price of missing small real ones. On shared VMs the spread is far larger (a same-build pair of 5-second runs moved
+ * by up to 31 % in throughput, see perf-reports/0.1.0/README.md): there the peers' changes, shown next to Weft's,
+ * tell drift from regression, and the thresholds should be raised. Latency must also move by an absolute
+ * {@code minLatencyDeltaMs} (0.05 ms) because a sub-millisecond percentile changes by a large percentage from
  * scheduler jitter alone (0.10 ms to 0.13 ms is +30%). The maximum latency is one sample and never judged. Resident
  * memory gets the throughput margin (10%).
  *
