@@ -103,6 +103,11 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private boolean peerGoingAway;
     private volatile int lastAccepted;
     private int consecutiveEmpty;
+    private long windowUpdates;
+    /** DATA frames written; guarded by the lock, read racily by the reader (a slightly stale count is fine). */
+    private volatile long dataFramesSent;
+    private static final int WINDOW_UPDATE_ALLOWANCE = 100;
+    private static final int WINDOW_UPDATES_PER_DATA_FRAME = 10;
     /**
      * CONTINUATION frames tolerated per field block: far more than a client needs (a block of max_header_list_size
      * bytes in 16 KiB frames takes a few), few enough that empty or 1-byte fragments cannot keep the reader busy.
@@ -655,6 +660,13 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
 
     @Override
     public void onWindowUpdate(int streamId, int increment) throws Http2Exception {
+        // Envoy's max_inbound_window_update_frames_per_data_frame_sent: a client acknowledges what it received;
+        // far more WINDOW_UPDATEs than DATA frames sent is a flood (each one costs a lock and a wake-up)
+        if (++windowUpdates > WINDOW_UPDATE_ALLOWANCE + WINDOW_UPDATES_PER_DATA_FRAME * dataFramesSent) {
+            h2stats.windowUpdateFlood.increment();
+            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "WINDOW_UPDATE frames far beyond the DATA "
+                    + "frames sent (" + windowUpdates + " for " + dataFramesSent + ")");
+        }
         if (streamId == 0) {
             lock.lock();
             try {
@@ -919,6 +931,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
                     gather[1] = null;
                 }
                 s.sendWindow.spend(n);
+                dataFramesSent++;
                 sendWindow.spend(n);
                 if (last) {
                     s.responseComplete = true;
@@ -945,6 +958,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
                 releaseSlot(s);
             }
             FrameWriter.writeFrameHeader(out, 0, FrameType.DATA, 0x1, s.id);
+            dataFramesSent++;
             s.responseComplete = true;
             flushLocked();
         } finally {

@@ -21,6 +21,8 @@ public enum Http2Stat implements StatDescriptor {
             "Connections closed for SETTINGS, PING or PRIORITY frames beyond max_control_frames_per_second.")),
     INBOUND_EMPTY_FRAMES_FLOOD(StatDescriptor.counter("http2.inbound_empty_frames_flood",
             "Connections closed for consecutive frames without payload.")),
+    INBOUND_WINDOW_UPDATE_FLOOD(StatDescriptor.counter("http2.inbound_window_update_frames_flood",
+            "Connections closed for WINDOW_UPDATE frames beyond 100 + 10 per DATA frame sent.")),
     STREAM_IDLE_TIMEOUT(StatDescriptor.counter("http2.stream_idle_timeout",
             "Streams reset because they made no progress for stream_idle_timeout (e.g. a window never opened)."));
 

@@ -20,6 +20,7 @@ public final class Http2Stats {
     public final Counter controlFlood;
     public final Counter emptyFramesFlood;
     public final Counter streamIdleTimeout;
+    public final Counter windowUpdateFlood;
 
     public Http2Stats(StatsStore store, String prefix) {
         cxTotal = counter(store, prefix, Http2Stat.CX_TOTAL);
@@ -36,6 +37,7 @@ public final class Http2Stats {
         controlFlood = counter(store, prefix, Http2Stat.INBOUND_CONTROL_FLOOD);
         emptyFramesFlood = counter(store, prefix, Http2Stat.INBOUND_EMPTY_FRAMES_FLOOD);
         streamIdleTimeout = counter(store, prefix, Http2Stat.STREAM_IDLE_TIMEOUT);
+        windowUpdateFlood = counter(store, prefix, Http2Stat.INBOUND_WINDOW_UPDATE_FLOOD);
     }
 
     private static Counter counter(StatsStore store, String prefix, Http2Stat s) {

@@ -217,6 +217,21 @@ class Http2HardeningE2ETest {
     }
 
     @Test
+    void windowUpdateFloodGetsEnhanceYourCalm() throws Exception {
+        long before = stat("http.h2.http2.inbound_window_update_frames_flood");
+        try (RawH2 good = bystander(h2); RawH2 bad = RawH2.connect(h2)) {
+            List<byte[]> frames = new ArrayList<>();
+            for (int i = 0; i < 300; i++) { // no DATA was sent to this client: 100 are allowed
+                frames.add(RawH2.frame(FrameType.WINDOW_UPDATE, 0, 0, ByteBuffer.allocate(4).putInt(1).array()));
+            }
+            bad.trySend(concat(frames));
+            bad.assertGoAway(ErrorCode.ENHANCE_YOUR_CALM);
+            RawH2.awaitStat(admin, "http.h2.http2.inbound_window_update_frames_flood", before + 1);
+            good.assertGetOk(3);
+        }
+    }
+
+    @Test
     void emptyDataFloodGetsEnhanceYourCalm() throws Exception {
         long before = stat("http.h2.http2.inbound_empty_frames_flood");
         try (RawH2 good = bystander(h2); RawH2 bad = RawH2.connect(h2)) {
