@@ -17,6 +17,11 @@ public final class Route {
     private final HeaderPlan responseHeaders;
 
     private final RouteStats stats;
+    /**
+     * The literal start every match of an anchored path regex must have ("/items/" of "^/items/[0-9]+$"), or null: a
+     * path without it is refused before a Matcher is allocated.
+     */
+    private final String regexLiteralStart;
 
     Route(RouteConfig config, VirtualHost virtualHost, StatsStore store) {
         this.config = config;
@@ -30,6 +35,32 @@ public final class Route {
                 v.requestToRemove(), v.requestToAdd());
         this.responseHeaders = HeaderPlan.merge(r.responseToRemove(), r.responseToAdd(),
                 v.responseToRemove(), v.responseToAdd());
+        this.regexLiteralStart = match.pathKind() == RouteMatch.PathKind.REGEX && match.caseSensitive()
+                ? literalStart(match.pathRegex().pattern()) : null;
+    }
+
+    /**
+     * The literal characters a regex starts with (a safe_regex must match the whole path, so they are a required
+     * prefix): stops at the first character with a meaning, and gives up on alternation anywhere (a|b).
+     */
+    static String literalStart(String regex) {
+        if (regex.indexOf('|') >= 0) {
+            return null;
+        }
+        int i = regex.startsWith("^") ? 1 : 0;
+        StringBuilder b = new StringBuilder();
+        for (; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if ("\\.[]{}()*+?^$".indexOf(c) >= 0) {
+                // a quantifier applies to the last literal: that one is optional
+                if ((c == '*' || c == '?' || c == '{') && !b.isEmpty()) {
+                    b.setLength(b.length() - 1);
+                }
+                break;
+            }
+            b.append(c);
+        }
+        return b.isEmpty() ? null : b.toString();
     }
 
     /** This route's stats, or null when it names no stat_prefix. */
@@ -100,7 +131,8 @@ public final class Route {
                     ? path.startsWith(match.path())
                     : path.regionMatches(true, 0, match.path(), 0, match.path().length());
             case EXACT -> match.caseSensitive() ? path.equals(match.path()) : path.equalsIgnoreCase(match.path());
-            case REGEX -> match.pathRegex().matcher(path).matches();
+            case REGEX -> (regexLiteralStart == null || path.startsWith(regexLiteralStart))
+                    && match.pathRegex().matcher(path).matches();
         };
     }
 

@@ -138,4 +138,16 @@ class RouterTest {
         assertTrue(Route.valueMatches(m, "2"));
         assertFalse(Route.valueMatches(m, "1"));
     }
+
+    @Test
+    void regexRoutesAreRefusedByTheirLiteralStartBeforeAnyMatcher() {
+        org.junit.jupiter.api.Assertions.assertEquals("/items/", Route.literalStart("^/items/[0-9]+/detail$"));
+        org.junit.jupiter.api.Assertions.assertEquals("/api/v", Route.literalStart("/api/v[12]/.*"));
+        org.junit.jupiter.api.Assertions.assertEquals("/", Route.literalStart("/a?b"));
+        org.junit.jupiter.api.Assertions.assertEquals("/x", Route.literalStart("/xy*"));
+        org.junit.jupiter.api.Assertions.assertEquals("/a", Route.literalStart("/a\\.b"));
+        org.junit.jupiter.api.Assertions.assertNull(Route.literalStart("/a|/b"));
+        org.junit.jupiter.api.Assertions.assertNull(Route.literalStart("(?i)/items"));
+        org.junit.jupiter.api.Assertions.assertNull(Route.literalStart(".*"));
+    }
 }
