@@ -91,6 +91,7 @@ final class H2Stream {
             }
             if (discarding || resetCode >= 0) {
                 discardBudget -= flowControlled;
+                arrived.signalAll(); // a handler may wait for the drained body's end (awaitDrained)
                 return false;
             }
             received += data.remaining();
@@ -192,6 +193,21 @@ final class H2Stream {
         lock.lock();
         try {
             return discarding && resetCode < 0 && !inputEnded && discardBudget >= 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits at most {@code nanos} while {@link #draining()}; signalled by every DATA, trailers and reset. */
+    void awaitDrained(long nanos) throws java.io.InterruptedIOException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (discarding && resetCode < 0 && !inputEnded && discardBudget >= 0 && left > 0) {
+                left = arrived.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            throw new java.io.InterruptedIOException("interrupted");
         } finally {
             lock.unlock();
         }

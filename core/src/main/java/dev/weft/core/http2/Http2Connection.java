@@ -1,7 +1,6 @@
 package dev.weft.core.http2;
 
 import dev.weft.codec.hpack.HpackDecoder;
-import dev.weft.codec.hpack.HpackEncoder;
 import dev.weft.codec.hpack.HpackException;
 import dev.weft.codec.http2.ErrorCode;
 import dev.weft.codec.http2.FlowWindow;
@@ -20,12 +19,12 @@ import dev.weft.core.http1.ListenerContext;
 import dev.weft.core.io.Addresses;
 import dev.weft.core.io.Channels;
 import dev.weft.core.io.Transport;
+import dev.weft.core.pool.HeaderBlockEncoder;
 import dev.weft.core.proxy.ServerConnection;
 import dev.weft.core.stats.Http2Stats;
 import dev.weft.core.time.Deadline;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -86,10 +85,8 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     final ReentrantLock lock = new ReentrantLock();
     private final Condition windowOpened = lock.newCondition();
     private final FlowWindow sendWindow = new FlowWindow(0, FlowWindow.DEFAULT_WINDOW);
-    private final HpackEncoder encoder = new HpackEncoder(4096);
+    private final HeaderBlockEncoder headerBlocks = new HeaderBlockEncoder(16L * 1024 * 1024);
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
-    private ByteBuffer block = ByteBuffer.allocate(4096);
-    private ByteBuffer frames = ByteBuffer.allocateDirect(4096 + 64);
     private final ByteBuffer dataHeader = ByteBuffer.allocateDirect(9);
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private int connectionCredit;
@@ -627,7 +624,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
                 }
                 windowOpened.signalAll();
             }
-            encoder.setPeerMaxTableSize((int) Math.min(Integer.MAX_VALUE, peer.headerTableSize()));
+            headerBlocks.setPeerMaxTableSize(peer.headerTableSize());
             FrameWriter.writeSettingsAck(outRoom(9));
         } finally {
             lock.unlock();
@@ -816,42 +813,12 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
 
     /** HPACK-encodes a header list and frames it into the out buffer. Holds the lock. */
     private void encodeHeaders(int streamId, List<String[]> headers, boolean endStream) throws IOException {
-        long worst = dev.weft.codec.hpack.HpackEncoder.MAX_BLOCK_PREFIX_SIZE;
-        for (String[] f : headers) {
-            worst += dev.weft.codec.hpack.HpackEncoder.maxEncodedSize(f[0].length(), f[1].length());
+        ByteBuffer large = headerBlocks.encode(out, this::flushLocked, streamId, headers, endStream,
+                peer.maxFrameSize());
+        if (large != null) {
+            flushLocked(); // what out held goes first
+            writeFully(large);
         }
-        if (block.capacity() < worst) {
-            block = ByteBuffer.allocate((int) worst);
-        }
-        while (true) {
-            block.clear();
-            try {
-                encoder.beginBlock(block);
-                for (String[] f : headers) {
-                    encoder.encodeField(block, f[0], f[1], false);
-                }
-                break;
-            } catch (BufferOverflowException e) {
-                block = ByteBuffer.allocate(block.capacity() * 2);
-            }
-        }
-        block.flip();
-        int maxFrame = peer.maxFrameSize();
-        int need = FrameWriter.fieldBlockFramesLength(block.remaining(), 0, maxFrame);
-        if (out.remaining() < need) {
-            flushLocked();
-        }
-        if (out.remaining() >= need) {
-            FrameWriter.writeHeaders(out, streamId, block, endStream, maxFrame);
-            return;
-        }
-        if (frames.capacity() < need) {
-            frames = ByteBuffer.allocateDirect(need);
-        }
-        frames.clear();
-        FrameWriter.writeHeaders(frames, streamId, block, endStream, maxFrame);
-        frames.flip();
-        writeFully(frames);
     }
 
     /** The response head (or trailers when {@code trailers}) of a stream. */

@@ -73,7 +73,6 @@ final class StreamHandler implements Runnable {
      */
     static final int HOLD_MAX_BYTES = 16 * 1024;
     static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-    private static final long LINGER_POLL_MILLIS = 2;
     static final long LINGER_MAX_BYTES = 4L * 1024 * 1024;
 
     private final Http2Connection conn;
@@ -902,14 +901,7 @@ final class StreamHandler implements Runnable {
 
     /** Waits, at most {@link #LINGER_NANOS}, until the draining stream's request body ended (or was reset). */
     private void awaitRequestEnd() throws IOException {
-        long start = System.nanoTime();
-        while (s.draining() && System.nanoTime() - start < LINGER_NANOS) {
-            try {
-                Thread.sleep(LINGER_POLL_MILLIS);
-            } catch (InterruptedException e) {
-                throw new java.io.InterruptedIOException("interrupted");
-            }
-        }
+        s.awaitDrained(LINGER_NANOS);
         s.checkReset();
     }
 

@@ -1,7 +1,6 @@
 package dev.weft.core.pool;
 
 import dev.weft.codec.hpack.HpackDecoder;
-import dev.weft.codec.hpack.HpackEncoder;
 import dev.weft.codec.hpack.HpackException;
 import dev.weft.codec.http2.ErrorCode;
 import dev.weft.codec.http2.FlowWindow;
@@ -51,10 +50,8 @@ public final class H2ClientConnection implements FrameListener {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition windowOpened = lock.newCondition();
     private final FlowWindow sendWindow = new FlowWindow(0, FlowWindow.DEFAULT_WINDOW);
-    private final HpackEncoder encoder = new HpackEncoder(4096);
+    private final HeaderBlockEncoder headerBlocks = new HeaderBlockEncoder(MAX_HEADER_LIST * 4L);
     private final ByteBuffer out = ByteBuffer.allocateDirect(16 * 1024);
-    private ByteBuffer block = ByteBuffer.allocate(4096);
-    private ByteBuffer frames = ByteBuffer.allocateDirect(4096 + 64);
     private final ByteBuffer dataHeader = ByteBuffer.allocateDirect(9);
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private int nextStreamId = 1;
@@ -215,41 +212,12 @@ public final class H2ClientConnection implements FrameListener {
     }
 
     private void encodeHeaders(int streamId, List<String[]> headers, boolean endStream) throws IOException {
-        // sized for the worst case first: an encode that overflowed half-way would already have added the first
-        // fields to the HPACK dynamic table (and applied the table size update) without the peer ever seeing them
-        long worst = HpackEncoder.MAX_BLOCK_PREFIX_SIZE;
-        for (String[] f : headers) {
-            worst += HpackEncoder.maxEncodedSize(f[0].length(), f[1].length());
+        ByteBuffer large = headerBlocks.encode(out, this::flushLocked, streamId, headers, endStream,
+                peer.maxFrameSize());
+        if (large != null) {
+            flushLocked(); // what out held goes first
+            writeFully(large);
         }
-        if (worst > MAX_HEADER_LIST * 4L) {
-            throw new IOException("request header block too large: " + worst + " bytes");
-        }
-        if (block.capacity() < worst) {
-            block = ByteBuffer.allocate((int) worst);
-        }
-        block.clear();
-        encoder.beginBlock(block);
-        for (String[] f : headers) {
-            boolean sensitive = f[0].equals("authorization") || f[0].equals("cookie");
-            encoder.encodeField(block, f[0], f[1], sensitive);
-        }
-        block.flip();
-        int maxFrame = peer.maxFrameSize();
-        int need = FrameWriter.fieldBlockFramesLength(block.remaining(), 0, maxFrame);
-        if (out.remaining() < need) {
-            flushLocked();
-        }
-        if (out.remaining() >= need) {
-            FrameWriter.writeHeaders(out, streamId, block, endStream, maxFrame);
-            return;
-        }
-        if (frames.capacity() < need) {
-            frames = ByteBuffer.allocateDirect(need);
-        }
-        frames.clear();
-        FrameWriter.writeHeaders(frames, streamId, block, endStream, maxFrame);
-        frames.flip();
-        writeFully(frames);
     }
 
     private void flushLocked() throws IOException {
@@ -781,7 +749,7 @@ public final class H2ClientConnection implements FrameListener {
                 }
             }
             maxConcurrent = peer.maxConcurrentStreams();
-            encoder.setPeerMaxTableSize((int) Math.min(Integer.MAX_VALUE, peer.headerTableSize()));
+            headerBlocks.setPeerMaxTableSize(peer.headerTableSize());
             if (out.remaining() < 9) {
                 flushLocked();
             }

@@ -197,11 +197,16 @@ final class RawH2 implements AutoCloseable {
 
     /** Writes bytes as they are. */
     void send(byte[] bytes) throws IOException {
-        synchronized (out) {
+        writeLock.lock(); // not a monitor: the write blocks
+        try {
             out.write(bytes);
             out.flush();
+        } finally {
+            writeLock.unlock();
         }
     }
+
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
 
     void send(ByteBuffer flipped) throws IOException {
         flipped.flip();
