@@ -38,6 +38,7 @@ public final class AccessLogEntry {
     private String tlsVersion;
     private String tlsCipher;
     private String policyDecision;
+    private java.util.Map<String, String> metadata = java.util.Map.of();
     private String responseCodeDetails;
 
     /** Clears every field for the next request on the same connection. */
@@ -66,6 +67,7 @@ public final class AccessLogEntry {
         tlsVersion = null;
         tlsCipher = null;
         policyDecision = null;
+        metadata = java.util.Map.of();
         responseCodeDetails = null;
     }
 
@@ -301,13 +303,26 @@ public final class AccessLogEntry {
         return this;
     }
 
-    /** The authorization policy outcome (Weft's own), e.g. "allow" or "deny:rbac". */
+    /**
+     * The verdicts of the policy filters, e.g. {@code rbac:deny policy=- seen=[...]; shadow=allow policy=p1}, or null
+     * when no policy filter ran.
+     */
     public String policyDecision() {
         return policyDecision;
     }
 
     public AccessLogEntry policyDecision(String v) {
         policyDecision = v;
+        return this;
+    }
+
+    /** Facts the HTTP filters recorded, "namespace:key" to value (Envoy's dynamic metadata); empty when none. */
+    public java.util.Map<String, String> metadata() {
+        return metadata;
+    }
+
+    public AccessLogEntry metadata(java.util.Map<String, String> v) {
+        metadata = v == null ? java.util.Map.of() : v;
         return this;
     }
 

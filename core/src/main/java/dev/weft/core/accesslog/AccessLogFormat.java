@@ -77,7 +77,7 @@ public final class AccessLogFormat {
 
     private static final String UPSTREAM_SERVICE_TIME = "x-envoy-upstream-service-time";
     private static final String SUPPORTED = "START_TIME, START_TIME(pattern), REQ(header), REQ(header?alternative), "
-            + "REQ(header):N, RESP(X-ENVOY-UPSTREAM-SERVICE-TIME), " + String.join(", ", SIMPLE.keySet());
+            + "REQ(header):N, RESP(X-ENVOY-UPSTREAM-SERVICE-TIME), DYNAMIC_METADATA(NAMESPACE:KEY):N, " + String.join(", ", SIMPLE.keySet());
 
     private final String source;
     private final Part[] parts;
@@ -200,6 +200,15 @@ public final class AccessLogFormat {
                 part = (out, e) -> time.append(out, e.startTimeMillis());
             }
             case "REQ" -> part = requestHeader(s, at, operator, arg);
+            case "DYNAMIC_METADATA" -> {
+                // Envoy's %DYNAMIC_METADATA(NAMESPACE:KEY)%, e.g. %DYNAMIC_METADATA(rbac:shadow_effective_policy_id)%
+                if (arg == null || arg.indexOf(':') <= 0 || arg.indexOf(':') == arg.length() - 1) {
+                    throw error(s, at, "command operator " + operator + " needs NAMESPACE:KEY",
+                            "e.g. %DYNAMIC_METADATA(rbac:effective_policy_id)%");
+                }
+                String key = arg;
+                part = text(e -> e.metadata().get(key));
+            }
             case "RESP" -> {
                 if (arg == null || !arg.toLowerCase(Locale.ROOT).equals(UPSTREAM_SERVICE_TIME)) {
                     throw error(s, at, "unsupported response header in " + operator,
@@ -218,7 +227,7 @@ public final class AccessLogFormat {
             }
         }
         if (maxLength > 0) {
-            if (!name.equals("REQ") && !name.equals("RESP")) {
+            if (!name.equals("REQ") && !name.equals("RESP") && !name.equals("DYNAMIC_METADATA")) {
                 throw error(s, at, "a length limit (:N) is only allowed on REQ and RESP, got " + operator);
             }
             return truncated(part, maxLength);

@@ -48,7 +48,25 @@ final class JsonLine {
         string(out, "tls_cipher", e.tlsCipher());
         string(out, "policy_decision", e.policyDecision());
         string(out, "response_code_details", e.responseCodeDetails());
-        out.append('}');
+        out.append(",\"dynamic_metadata\":{");
+        boolean first = true;
+        for (java.util.Map.Entry<String, String> m : e.metadata().entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append('"');
+            escape(out, m.getKey());
+            out.append("\":");
+            if (m.getValue() == null) {
+                out.append("null");
+            } else {
+                out.append('"');
+                escape(out, m.getValue());
+                out.append('"');
+            }
+        }
+        out.append("}}");
     }
 
     static String flags(String flags) {

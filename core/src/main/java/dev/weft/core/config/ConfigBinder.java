@@ -23,7 +23,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class ConfigBinder {
     private static final String[] LISTENER_FIELDS = {"name", "address", "port", "reuse_port", "max_connections",
             "idle_timeout", "request_headers_timeout", "stat_prefix", "http", "virtual_hosts", "access_log", "tls", "codec",
-            "http2"};
+            "http2", "http_filters"};
     static final String[] HTTP2_FIELDS = {"max_concurrent_streams", "initial_stream_window_size",
             "initial_connection_window_size", "max_header_list_size", "max_frame_size", "hpack_table_size",
             "max_resets_per_second", "max_control_frames_per_second", "max_consecutive_empty_frames",
@@ -31,9 +31,9 @@ final class ConfigBinder {
     private static final String[] ACCESS_LOG_FIELDS = {"path", "format", "queue_capacity"};
     private static final String[] ADMIN_FIELDS = {"address", "port", "bearer_token", "allowed_paths"};
     private static final String[] VIRTUAL_HOST_FIELDS = {"name", "domains", "routes", "request_headers_to_add",
-            "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove"};
+            "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove", "per_filter_config"};
     private static final String[] HTTP_FIELDS = {"max_request_headers_kb", "max_request_headers_count",
-            "server_header", "xff_append", "generate_request_id"};
+            "server_header", "xff_append", "generate_request_id", "xff_num_trusted_hops"};
     private static final String[] CLUSTER_FIELDS = {"name", "type", "lb_policy", "connect_timeout",
             "dns_refresh_rate", "max_connections_per_endpoint", "max_pending_requests", "pool_idle_timeout",
             "endpoints", "tls", "http2"};
@@ -43,6 +43,7 @@ final class ConfigBinder {
 
     ConfigBinder(Problems problems, java.nio.file.Path baseDir) {
         this.reader = new NodeReader(problems);
+        this.reader.baseDir(baseDir);
         this.tls = new TlsBinder(reader, baseDir);
     }
 
@@ -180,6 +181,8 @@ final class ConfigBinder {
             m.problem("stat_prefix", Syntax.NAME_MESSAGE);
         }
         HttpOptions http = m.has("http") ? http(m.map("http", HTTP_FIELDS)) : ConfigDefaults.HTTP;
+        List<HttpFilterConfig> filters = FilterBinder.chain(m, name, routes.clusterNames());
+        routes.filters(filters);
         List<VirtualHostConfig> virtualHosts = new ArrayList<>();
         Map<String, String> hostNames = new HashMap<>();
         Map<String, String> domains = new HashMap<>();
@@ -299,7 +302,8 @@ final class ConfigBinder {
         }
         boolean xffAppend = m.bool("xff_append", d.xffAppend());
         boolean requestId = m.bool("generate_request_id", d.generateRequestId());
-        return new HttpOptions(headersKb, headersCount, server, xffAppend, requestId);
+        int trustedHops = m.integer("xff_num_trusted_hops", d.xffNumTrustedHops(), 0, 64);
+        return new HttpOptions(headersKb, headersCount, server, xffAppend, requestId, trustedHops);
     }
 
     /** {@code domains}: lower-cased domain to the path where the listener first uses it. */
@@ -338,7 +342,7 @@ final class ConfigBinder {
         for (int i = 0; i < routeNodes.size(); i++) {
             add(hostRoutes, routes.route(routeNodes.get(i), NodeReader.item(m.path("routes"), i)));
         }
-        return new VirtualHostConfig(name, hostDomains, hostRoutes, headers);
+        return new VirtualHostConfig(name, hostDomains, hostRoutes, headers, routes.perFilterConfig(m));
     }
 
     private ClusterConfig cluster(Node node, String path, Map<String, String> names) {

@@ -8,11 +8,21 @@ package dev.weft.core.config;
  * @param serverHeader           value of the {@code server} header on local replies (default "weft")
  * @param xffAppend              append the downstream address to {@code x-forwarded-for} (default true)
  * @param generateRequestId      add {@code x-request-id} when the request has none (default true)
+ * @param xffNumTrustedHops      how many proxies in front of this listener are trusted to append to
+ *                               {@code x-forwarded-for}: the client address policies see ({@code remote_ip}) is the
+ *                               entry that many places from the right; 0 (the default) trusts none and uses the
+ *                               connection's peer address, as Envoy's {@code xff_num_trusted_hops}
  */
 public record HttpOptions(
         int maxRequestHeadersKb,
         int maxRequestHeadersCount,
         String serverHeader,
         boolean xffAppend,
-        boolean generateRequestId) {
+        boolean generateRequestId,
+        int xffNumTrustedHops) {
+
+    public HttpOptions(int maxRequestHeadersKb, int maxRequestHeadersCount, String serverHeader, boolean xffAppend,
+                       boolean generateRequestId) {
+        this(maxRequestHeadersKb, maxRequestHeadersCount, serverHeader, xffAppend, generateRequestId, 0);
+    }
 }

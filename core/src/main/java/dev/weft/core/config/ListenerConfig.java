@@ -20,6 +20,7 @@ import java.util.List;
  * @param tls                   TLS termination, or null for plain TCP
  * @param codec                 which HTTP versions the listener speaks (Envoy's codec_type)
  * @param http2                 HTTP/2 settings and limits
+ * @param httpFilters           the HTTP filter chain every request of this listener passes, in order
  */
 public record ListenerConfig(
         String name,
@@ -35,7 +36,8 @@ public record ListenerConfig(
         List<AccessLogConfig> accessLogs,
         TlsConfig.Downstream tls,
         Codec codec,
-        Http2Options http2) {
+        Http2Options http2,
+        List<HttpFilterConfig> httpFilters) {
 
     /** Envoy's codec_type. */
     public enum Codec {
@@ -50,5 +52,14 @@ public record ListenerConfig(
     public ListenerConfig {
         virtualHosts = List.copyOf(virtualHosts);
         accessLogs = List.copyOf(accessLogs);
+        httpFilters = httpFilters == null ? List.of() : List.copyOf(httpFilters);
+    }
+
+    public ListenerConfig(String name, String address, int port, boolean reusePort, int maxConnections,
+                          Duration idleTimeout, Duration requestHeadersTimeout, String statPrefix, HttpOptions http,
+                          List<VirtualHostConfig> virtualHosts, List<AccessLogConfig> accessLogs,
+                          TlsConfig.Downstream tls, Codec codec, Http2Options http2) {
+        this(name, address, port, reusePort, maxConnections, idleTimeout, requestHeadersTimeout, statPrefix, http,
+                virtualHosts, accessLogs, tls, codec, http2, List.of());
     }
 }

@@ -32,6 +32,17 @@ final class NodeReader {
 
     private final Problems problems;
 
+    private java.nio.file.Path baseDir;
+
+    /** Sets the directory relative file paths are resolved against (null: the working directory). */
+    void baseDir(java.nio.file.Path dir) {
+        baseDir = dir;
+    }
+
+    java.nio.file.Path baseDir() {
+        return baseDir;
+    }
+
     NodeReader(Problems problems) {
         this.problems = problems;
     }

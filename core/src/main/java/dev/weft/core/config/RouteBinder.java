@@ -23,7 +23,7 @@ final class RouteBinder {
     private static final String[] ROUTE_FIELDS = {"name", "stat_prefix", "match", "route", "direct_response",
             "redirect",
             "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
-            "response_headers_to_remove"};
+            "response_headers_to_remove", "per_filter_config"};
     private static final List<String> PATH_FIELDS = List.of("prefix", "path", "safe_regex");
     private static final List<String> ACTION_FIELDS = List.of("route", "direct_response", "redirect");
     private static final List<String> MATCHER_FIELDS = List.of("exact", "prefix", "suffix", "safe_regex", "present");
@@ -36,6 +36,22 @@ final class RouteBinder {
 
     private final NodeReader reader;
     private final Set<String> clusterNames;
+
+    /** The chain of the listener whose routes are being read; per-route overrides refer to its filters. */
+    private List<HttpFilterConfig> filters = List.of();
+
+    Set<String> clusterNames() {
+        return clusterNames;
+    }
+
+    void filters(List<HttpFilterConfig> chain) {
+        filters = chain;
+    }
+
+    /** {@code per_filter_config} of a route or virtual host. */
+    Map<String, PerFilterConfig> perFilterConfig(YamlMap m) {
+        return FilterBinder.perFilterConfig(m, filters, clusterNames);
+    }
 
     /** {@code clusterNames}: every cluster name given in the config, valid or not, so a typo is reported once. */
     RouteBinder(NodeReader reader, Set<String> clusterNames) {
@@ -70,7 +86,7 @@ final class RouteBinder {
         if (statPrefix != null && !Syntax.NAME.matcher(statPrefix).matches()) {
             m.problem("stat_prefix", Syntax.NAME_MESSAGE);
         }
-        return new RouteConfig(name, match, action, headerMutations(m), statPrefix);
+        return new RouteConfig(name, match, action, headerMutations(m), statPrefix, perFilterConfig(m));
     }
 
     /**

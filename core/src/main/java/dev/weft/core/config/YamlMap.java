@@ -15,7 +15,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * reported when it is built; the typed getters report a missing required field or a bad value and return the default
  * (or null), so a caller can read every field and let {@link Problems} decide whether the result is used.
  */
-final class YamlMap {
+public final class YamlMap {
     private final NodeReader reader;
     private final MappingNode node;
     private final String path;
@@ -34,7 +34,7 @@ final class YamlMap {
                 continue;
             }
             String name = key.getValue();
-            if (!fields.contains(name)) {
+            if (fields != null && !fields.contains(name)) {
                 problems().add(keyNode, path(name), "unknown field");
             } else if (seen.containsKey(name)) {
                 problems().add(keyNode, path(name), "duplicate field");
@@ -55,40 +55,40 @@ final class YamlMap {
         return reader.problems();
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    MappingNode node() {
+    public MappingNode node() {
         return node;
     }
 
-    String path(String field) {
+    public String path(String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
 
     /** The field is given with a non-null value. */
-    boolean has(String field) {
+    public boolean has(String field) {
         return values.containsKey(field);
     }
 
     /** The value node of a field, or null when not given. */
-    Node value(String field) {
+    public Node value(String field) {
         return values.get(field);
     }
 
     /** Reports a problem with a given field's value. */
-    void problem(String field, String message) {
+    public void problem(String field, String message) {
         problems().add(values.get(field), path(field), message);
     }
 
     /** Reports a problem with this mapping as a whole. */
-    void problem(String message) {
+    public void problem(String message) {
         problems().add(node, path, message);
     }
 
     /** True if given; otherwise reports {@code <path>.<field>: is required}. */
-    boolean require(String field) {
+    public boolean require(String field) {
         if (has(field)) {
             return true;
         }
@@ -96,15 +96,15 @@ final class YamlMap {
         return false;
     }
 
-    String string(String field, String defaultValue) {
+    public String string(String field, String defaultValue) {
         return has(field) ? reader.string(value(field), path(field)) : defaultValue;
     }
 
-    String requiredString(String field) {
+    public String requiredString(String field) {
         return require(field) ? reader.string(value(field), path(field)) : null;
     }
 
-    int integer(String field, int defaultValue, int min, int max) {
+    public int integer(String field, int defaultValue, int min, int max) {
         if (!has(field)) {
             return defaultValue;
         }
@@ -113,11 +113,11 @@ final class YamlMap {
     }
 
     /** The value, or null if missing (reported) or bad (reported). */
-    Integer requiredInteger(String field, int min, int max) {
+    public Integer requiredInteger(String field, int min, int max) {
         return require(field) ? reader.integer(value(field), path(field), min, max) : null;
     }
 
-    boolean bool(String field, boolean defaultValue) {
+    public boolean bool(String field, boolean defaultValue) {
         if (!has(field)) {
             return defaultValue;
         }
@@ -125,7 +125,7 @@ final class YamlMap {
         return value == null ? defaultValue : value;
     }
 
-    Duration duration(String field, Duration defaultValue) {
+    public Duration duration(String field, Duration defaultValue) {
         if (!has(field)) {
             return defaultValue;
         }
@@ -133,7 +133,7 @@ final class YamlMap {
         return value == null ? defaultValue : value;
     }
 
-    <E extends Enum<E>> E oneOf(String field, Class<E> type, E defaultValue) {
+    public <E extends Enum<E>> E oneOf(String field, Class<E> type, E defaultValue) {
         if (!has(field)) {
             return defaultValue;
         }
@@ -142,7 +142,7 @@ final class YamlMap {
     }
 
     /** The items of an optional list; empty when not given or not a list (reported). */
-    List<Node> list(String field) {
+    public List<Node> list(String field) {
         if (!has(field)) {
             return List.of();
         }
@@ -151,7 +151,7 @@ final class YamlMap {
     }
 
     /** The items of a list that must be given and not empty; empty when it is not (reported). */
-    List<Node> requiredList(String field) {
+    public List<Node> requiredList(String field) {
         if (!require(field)) {
             return List.of();
         }
@@ -163,7 +163,106 @@ final class YamlMap {
     }
 
     /** A nested mapping, or null when not given or not a mapping (reported). */
-    YamlMap map(String field, String... fields) {
+    public YamlMap map(String field, String... fields) {
         return has(field) ? reader.map(value(field), path(field), fields) : null;
+    }
+
+    /** The given field names, in document order (for maps whose keys are names, e.g. RBAC policies). */
+    public java.util.Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(values.keySet());
+    }
+
+    /** A nested mapping whose keys are free (names chosen by the user), or null when not given or not a map. */
+    public YamlMap anyMap(String field) {
+        if (!has(field)) {
+            return null;
+        }
+        if (value(field) instanceof MappingNode mapping) {
+            return new YamlMap(reader, mapping, path(field), null);
+        }
+        problem(field, "must be a map");
+        return null;
+    }
+
+    /** The items of an optional list of maps with these fields; items that are not maps are reported and left out. */
+    public List<YamlMap> maps(String field, String... fields) {
+        List<YamlMap> out = new java.util.ArrayList<>();
+        List<Node> items = list(field);
+        for (int i = 0; i < items.size(); i++) {
+            YamlMap m = reader.map(items.get(i), NodeReader.item(path(field), i), fields);
+            if (m != null) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** A value of this map (given by {@link #value}) read as a map with these fields, or null (reported). */
+    public YamlMap mapAt(Node node, String nodePath, String... fields) {
+        return reader.map(node, nodePath, fields);
+    }
+
+    /** A free-keyed map at {@code node}, or null (reported). */
+    public YamlMap anyMapAt(Node node, String nodePath) {
+        if (node instanceof MappingNode mapping) {
+            return new YamlMap(reader, mapping, nodePath, null);
+        }
+        problems().add(node, nodePath, "must be a map");
+        return null;
+    }
+
+    /** A scalar at {@code node} as a string, or null (reported). */
+    public String stringAt(Node node, String nodePath) {
+        return reader.string(node, nodePath);
+    }
+
+    /** Reports a problem at {@code nodePath} (a path below this map), e.g. an item of a list. */
+    public void problemAt(Node node, String nodePath, String message) {
+        problems().add(node == null ? this.node : node, nodePath, message);
+    }
+
+    /** An optional list of strings; empty when not given. Non-strings are reported. */
+    public List<String> strings(String field) {
+        List<String> out = new java.util.ArrayList<>();
+        List<Node> items = list(field);
+        for (int i = 0; i < items.size(); i++) {
+            String v = reader.string(items.get(i), NodeReader.item(path(field), i));
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** The path of item {@code i} of list {@code field}. */
+    public String itemPath(String field, int i) {
+        return NodeReader.item(path(field), i);
+    }
+
+    /** Any numeric value (integer or decimal) in [min, max], or the default. */
+    public double number(String field, double defaultValue, double min, double max) {
+        if (!has(field)) {
+            return defaultValue;
+        }
+        String text = reader.string(value(field), path(field));
+        if (text == null) {
+            return defaultValue;
+        }
+        try {
+            double d = Double.parseDouble(text);
+            if (!(d >= min && d <= max)) {
+                problem(field, "must be between " + min + " and " + max);
+                return defaultValue;
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            problem(field, "must be a number");
+            return defaultValue;
+        }
+    }
+
+    /** The directory relative file paths in the config are resolved against, or null (config given inline). */
+    public java.nio.file.Path baseDir() {
+        return reader.baseDir();
     }
 }

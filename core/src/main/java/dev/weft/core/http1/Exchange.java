@@ -320,7 +320,7 @@ final class Exchange {
     private void writeResponseHead(ResponseHead rh, BodyFraming.Kind rk, boolean chunkDown, boolean clientKeep,
                                    boolean client11, String codings) {
         HeadWriter w = conn.downHead();
-        HeaderPlan plan = route.responseHeaders();
+        HeaderPlan plan = conn.responsePlan();
         w.reset();
         w.statusLine(rh.status(), rh.reason());
         for (int i = 0, n = rh.fieldCount(); i < n; i++) {

@@ -178,7 +178,7 @@ final class H2UpstreamExchange {
             keep = false; // an HTTP/1.0 client reads the body until close
         }
         HeadWriter w = conn.downHead();
-        HeaderPlan plan = route.responseHeaders();
+        HeaderPlan plan = conn.responsePlan();
         w.reset();
         w.statusLine(status, null);
         for (String[] f : rh) {

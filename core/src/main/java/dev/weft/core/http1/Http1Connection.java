@@ -32,6 +32,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -82,6 +83,14 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
     private final String localAddress;
     /** The route of the request in flight, or null. Owner thread only. */
     private Route route;
+    /** The request's HTTP filter view; made on first use by a listener with filters. Owner thread only. */
+    private dev.weft.core.filter.FilterRequest filterRequest;
+    private Http1Headers filterHeaders;
+    /** Header mutations of the request in flight: the route's, with the filters' changes in front. */
+    private HeaderPlan requestPlan = HeaderPlan.EMPTY;
+    private HeaderPlan responsePlan = HeaderPlan.EMPTY;
+    /** The filters' response headers alone, for local replies; null when none. */
+    private HeaderPlan filterReplyPlan;
     /**
      * How long the last wait for a request took. A busy keep-alive connection keeps its TLS buffers between requests
      * (re-making them per request would cost an allocation and a read each); one whose last wait exceeded
@@ -347,6 +356,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         RequestHead head = parser.head();
         ctx.reset(System.nanoTime());
         route = null;
+        filterReplyPlan = null;
         listener.httpStats().requestStarted();
         view.wrap(head);
         if (listener.accessLogged()) {
@@ -363,6 +373,15 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         }
         Route route = listener.router().route(view);
         this.route = route;
+        requestPlan = route == null ? HeaderPlan.EMPTY : route.requestHeaders();
+        responsePlan = route == null ? HeaderPlan.EMPTY : route.responseHeaders();
+        dev.weft.core.filter.FilterChain filters = listener.filters();
+        if (!filters.isEmpty()) {
+            dev.weft.core.filter.LocalReply denied = runFilters(filters, head, route);
+            if (denied != null) {
+                return filterReply(denied, head, hasBody);
+            }
+        }
         if (route == null) {
             return localReply(404, ResponseFlag.NR.body() + "\n", !hasBody && head.keepAlive(), head.isHead(),
                     ResponseFlag.NR, "route_not_found");
@@ -372,7 +391,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         if (action instanceof RouteAction.DirectResponse d) {
             ByteBuffer reply = LocalReplies.build(downHead, d.status(), d.contentType(), d.body(), null,
                     options.serverHeader(), keepAlive(head, hasBody), http10KeepAlive(head), head.isHead(),
-                    route.responseHeaders());
+                    responsePlan);
             ctx.status(d.status());
             writeDown(reply);
             ctx.completed(true);
@@ -383,13 +402,72 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
             String location = Redirects.location(r, route, head, view.host().isEmpty() ? localAddress : view.host());
             ByteBuffer reply = LocalReplies.build(downHead, r.responseCode(), null, "", location,
                     options.serverHeader(), keepAlive(head, hasBody), http10KeepAlive(head), head.isHead(),
-                    route.responseHeaders());
+                    responsePlan);
             ctx.status(r.responseCode());
             writeDown(reply);
             ctx.completed(true);
             return keepAliveOrLinger(head, hasBody);
         }
         return forward((RouteAction.Forward) action, route, head, bodyKind, hasBody);
+    }
+
+    /** Passes the request through the listener's filters; null to go on, or the reply of the filter that ended it. */
+    private dev.weft.core.filter.LocalReply runFilters(dev.weft.core.filter.FilterChain filters, RequestHead head,
+                                                      Route route) {
+        if (filterRequest == null) {
+            filterRequest = new dev.weft.core.filter.FilterRequest();
+            filterHeaders = new Http1Headers();
+        }
+        dev.weft.core.filter.FilterRequest fr = filterRequest;
+        fr.reset(filterHeaders.wrap(head), head.method(), channel.secure() ? "https" : "http", head.host(),
+                view.host(), head.path(), head.query(), head.versionMinor() == 0 ? "HTTP/1.0" : "HTTP/1.1", channel,
+                socketAddress(true), socketAddress(false), options.xffNumTrustedHops(), route);
+        dev.weft.core.filter.LocalReply reply = filters.run(fr);
+        ctx.policy(fr.decision(), fr.metadata());
+        if (fr.mutated()) {
+            requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());
+            responsePlan = responsePlan.with(List.of(), List.of(), fr.responseHeadersAdded());
+            if (!fr.responseHeadersAdded().isEmpty()) {
+                filterReplyPlan = HeaderPlan.EMPTY.with(List.of(), List.of(), fr.responseHeadersAdded());
+            }
+        }
+        return reply;
+    }
+
+    private java.net.InetSocketAddress socketAddress(boolean remote) {
+        try {
+            return (java.net.InetSocketAddress) (remote ? channel.socket().getRemoteAddress()
+                    : channel.socket().getLocalAddress());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Sends the reply a filter ended the request with. */
+    private boolean filterReply(dev.weft.core.filter.LocalReply r, RequestHead head, boolean hasBody)
+            throws IOException {
+        ctx.flag(r.flag());
+        ctx.status(r.status());
+        ctx.detail(r.detail());
+        List<String[]> adds = new java.util.ArrayList<>(r.headers());
+        adds.addAll(filterRequest.responseHeadersAdded());
+        ByteBuffer reply = LocalReplies.build(downHead, r.status(), r.contentType(), r.body(), null,
+                options.serverHeader(), keepAlive(head, hasBody), http10KeepAlive(head), head.isHead(),
+                HeaderPlan.EMPTY.with(List.of(), List.of(), adds));
+        writeDown(reply);
+        ctx.completed(true);
+        ctx.addBytesSent(head.isHead() ? 0 : r.body().length());
+        return keepAliveOrLinger(head, hasBody);
+    }
+
+    /** The request's upstream header mutations (route and filters). */
+    HeaderPlan requestPlan() {
+        return requestPlan;
+    }
+
+    /** The response's header mutations (route and filters). */
+    HeaderPlan responsePlan() {
+        return responsePlan;
     }
 
     private boolean keepAlive(RequestHead head, boolean hasBody) {
@@ -456,7 +534,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         RequestHead head = parser.head();
         boolean http10KeepAlive = keep && head != null && head.versionMinor() == 0;
         ByteBuffer reply = LocalReplies.build(downHead, status, "text/plain; charset=utf-8", body, null,
-                options.serverHeader(), keep, http10KeepAlive, isHead, null);
+                options.serverHeader(), keep, http10KeepAlive, isHead, filterReplyPlan);
         try {
             writeDown(reply);
         } catch (IOException e) {
@@ -572,7 +650,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
             extra.add(new String[] {"x-request-id", requestId});
         }
         java.util.List<String[]> h2 = H2UpstreamExchange.headers(head, upstreamTarget(fwd, route, head), authority,
-                cluster.config().tls() != null, route.requestHeaders(), extra);
+                cluster.config().tls() != null, requestPlan, extra);
         boolean keep = new H2UpstreamExchange(this).run(c, h2, head, bodyKind, hasBody, fwd, route, cluster.stats());
         if (!keep) {
             linger = true;
@@ -584,7 +662,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
     private void writeUpstreamHead(RouteAction.Forward fwd, Route route, RequestHead head, BodyFraming.Kind bodyKind,
                                    Host upstream) {
         HeadWriter w = upHead;
-        HeaderPlan plan = route.requestHeaders();
+        HeaderPlan plan = requestPlan;
         w.reset();
         w.requestLine(head.method(), upstreamTarget(fwd, route, head));
         String xff = null;

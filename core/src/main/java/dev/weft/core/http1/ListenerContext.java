@@ -11,6 +11,11 @@ import dev.weft.core.time.Deadlines;
 public interface ListenerContext {
     ListenerConfig config();
 
+    /** The HTTP filter chain of the current snapshot; {@code FilterChain.EMPTY} when none is configured. */
+    default dev.weft.core.filter.FilterChain filters() {
+        return dev.weft.core.filter.FilterChain.EMPTY;
+    }
+
     /** The router of the current snapshot. */
     Router router();
 

@@ -80,6 +80,11 @@ final class StreamHandler implements Runnable {
     private final RequestFields.Request req;
     private final RequestContext ctx = new RequestContext();
     private Route route;
+    /** Header mutations of this request: the route's, with the filters' changes in front. */
+    private HeaderPlan requestPlan = HeaderPlan.EMPTY;
+    private HeaderPlan responsePlan = HeaderPlan.EMPTY;
+    /** The filters' response headers alone, for local replies; null when none. */
+    private HeaderPlan filterReplyPlan;
     private String path;
     private String query;
     /** The request body pump of the current exchange, if one runs. */
@@ -133,8 +138,15 @@ final class StreamHandler implements Runnable {
             localReply(501, "CONNECT is not supported\n", ResponseFlag.NONE, "connect_not_supported", null);
             return;
         }
-        Route r = conn.listener.router().route(new View());
+        View view = new View();
+        Route r = conn.listener.router().route(view);
         route = r;
+        requestPlan = r == null ? HeaderPlan.EMPTY : r.requestHeaders();
+        responsePlan = r == null ? HeaderPlan.EMPTY : r.responseHeaders();
+        dev.weft.core.filter.FilterChain filters = conn.listener.filters();
+        if (!filters.isEmpty() && runFilters(filters, view, r)) {
+            return;
+        }
         if (r == null) {
             localReply(404, ResponseFlag.NR.body() + "\n", ResponseFlag.NR, "route_not_found", null);
             return;
@@ -148,7 +160,7 @@ final class StreamHandler implements Runnable {
                 h.add(new String[] {"content-type", d.contentType()});
             }
             h.add(new String[] {"content-length", Integer.toString(d.body().getBytes(StandardCharsets.UTF_8).length)});
-            addResponsePlan(h, r.responseHeaders());
+            addResponsePlan(h, responsePlan);
             respond(d.status(), h, d.body());
             return;
         }
@@ -160,11 +172,60 @@ final class StreamHandler implements Runnable {
             h.add(new String[] {":status", Integer.toString(red.responseCode())});
             h.add(new String[] {"location", location});
             h.add(new String[] {"content-length", "0"});
-            addResponsePlan(h, r.responseHeaders());
+            addResponsePlan(h, responsePlan);
             respond(red.responseCode(), h, "");
             return;
         }
         forward((RouteAction.Forward) action, r);
+    }
+
+    /** Runs the listener's filters; true when one of them answered the request. */
+    private boolean runFilters(dev.weft.core.filter.FilterChain filters, View view, Route r) throws IOException {
+        dev.weft.core.filter.FilterRequest fr = new dev.weft.core.filter.FilterRequest();
+        java.net.InetSocketAddress remote = null;
+        java.net.InetSocketAddress local = null;
+        try {
+            remote = (java.net.InetSocketAddress) conn.channel.socket().getRemoteAddress();
+            local = (java.net.InetSocketAddress) conn.channel.socket().getLocalAddress();
+        } catch (IOException e) {
+            // closed under us: the filters see no addresses, the stream ends anyway
+        }
+        fr.reset(dev.weft.core.filter.FilterRequest.of(req.fields()), req.method(),
+                req.scheme() == null ? (conn.channel.secure() ? "https" : "http") : req.scheme(), req.authority(),
+                view.host, path, query, "HTTP/2", conn.channel, remote, local,
+                conn.listener.config().http().xffNumTrustedHops(), r);
+        dev.weft.core.filter.LocalReply reply = filters.run(fr);
+        ctx.policy(fr.decision(), fr.metadata());
+        if (fr.mutated()) {
+            requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());
+            responsePlan = responsePlan.with(List.of(), List.of(), fr.responseHeadersAdded());
+            if (!fr.responseHeadersAdded().isEmpty()) {
+                filterReplyPlan = HeaderPlan.EMPTY.with(List.of(), List.of(), fr.responseHeadersAdded());
+            }
+        }
+        if (reply == null) {
+            return false;
+        }
+        ctx.flag(reply.flag());
+        ctx.detail(reply.detail());
+        byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+        List<String[]> h = new ArrayList<>();
+        h.add(new String[] {":status", Integer.toString(reply.status())});
+        if (body.length > 0) {
+            h.add(new String[] {"content-type", reply.contentType()});
+        }
+        h.add(new String[] {"content-length", Integer.toString(body.length)});
+        if (conn.listener.config().http().serverHeader() != null) {
+            h.add(new String[] {"server", conn.listener.config().http().serverHeader()});
+        }
+        for (String[] f : reply.headers()) {
+            h.add(new String[] {f[0].toLowerCase(Locale.ROOT), f[1]});
+        }
+        for (String[] f : fr.responseHeadersAdded()) {
+            h.add(f);
+        }
+        respond(reply.status(), h, reply.body());
+        return true;
     }
 
     /** The router's view of this request. */
@@ -214,6 +275,8 @@ final class StreamHandler implements Runnable {
         }
         if (plan != null) {
             addResponsePlan(h, plan);
+        } else if (filterReplyPlan != null) {
+            addResponsePlan(h, filterReplyPlan);
         }
         respond(status, h, body);
     }
@@ -381,7 +444,7 @@ final class StreamHandler implements Runnable {
             ctx.upstreamHeadArrived(System.nanoTime());
             stats.responseStatus(status);
             List<String[]> out = new ArrayList<>(head.size() + 2);
-            HeaderPlan plan = r.responseHeaders();
+            HeaderPlan plan = responsePlan;
             for (String[] f : head) {
                 if (!f[0].startsWith(":") && (HOP_BY_HOP.contains(f[0]) || !plan.isEmpty() && plan.removes(f[0]))) {
                     continue;
@@ -434,7 +497,7 @@ final class StreamHandler implements Runnable {
 
     /** The request head for an HTTP/2 upstream: pseudo-headers, then the fields (te: trailers kept for gRPC). */
     private List<String[]> upstreamH2Head(RouteAction.Forward fwd, Route r, Host upstream, boolean tls) {
-        HeaderPlan plan = r.requestHeaders();
+        HeaderPlan plan = requestPlan;
         String target = path == null ? "/" : path;
         if (fwd.prefixRewrite() != null) {
             String prefix = r.match().path();
@@ -494,7 +557,7 @@ final class StreamHandler implements Runnable {
     /** The HTTP/1.1 request head for the upstream. */
     private ByteBuffer upstreamHead(RouteAction.Forward fwd, Route r, Host upstream) {
         HeadWriter w = new HeadWriter();
-        HeaderPlan plan = r.requestHeaders();
+        HeaderPlan plan = requestPlan;
         String target = path;
         if (fwd.prefixRewrite() != null && target != null) {
             String prefix = r.match().path();
@@ -638,7 +701,7 @@ final class StreamHandler implements Runnable {
             stats.responseStatus(rh.status());
             List<String[]> h = new ArrayList<>(rh.fieldCount() + 2);
             h.add(new String[] {":status", Integer.toString(rh.status())});
-            HeaderPlan plan = r.responseHeaders();
+            HeaderPlan plan = responsePlan;
             for (int i = 0, n = rh.fieldCount(); i < n; i++) {
                 if (rh.isHopByHop(i) || rh.nameIs(i, "transfer-encoding") || rh.nameIs(i, "content-length")
                         || rh.nameIs(i, "keep-alive") || rh.nameIs(i, "proxy-connection")) {

@@ -43,6 +43,16 @@ public interface Transport extends ByteChannel, GatheringByteChannel {
         return null;
     }
 
+    /** The verified peer certificate's identity, or {@code PeerIdentity.NONE}. */
+    default dev.weft.tls.identity.PeerIdentity peer() {
+        return dev.weft.tls.identity.PeerIdentity.NONE;
+    }
+
+    /** The server name the client asked for with SNI, or null. */
+    default String requestedServerName() {
+        return null;
+    }
+
     /** The negotiated TLS version ("TLSv1.3"), or null. */
     default String tlsVersion() {
         return null;

@@ -80,8 +80,15 @@ public final class Listener implements ListenerContext, AutoCloseable {
     private CertificateWatcher tlsWatcher;
     private SslStats sslStats;
 
+    private final dev.weft.core.filter.FilterChain filters;
+
     public Listener(ListenerConfig config, Map<String, Cluster> clusters, Deadlines deadlines, StatsStore stats,
                     List<AccessLogWriter> accessLogs) {
+        this(config, clusters, deadlines, stats, accessLogs, new dev.weft.core.filter.SharedState());
+    }
+
+    public Listener(ListenerConfig config, Map<String, Cluster> clusters, Deadlines deadlines, StatsStore stats,
+                    List<AccessLogWriter> accessLogs, dev.weft.core.filter.SharedState shared) {
         this.config = config;
         this.router = new Router(config.virtualHosts(), stats);
         this.clusters = clusters;
@@ -90,6 +97,43 @@ public final class Listener implements ListenerContext, AutoCloseable {
         this.httpStats = new HttpStats(stats, config.statPrefix());
         this.http2Stats = new Http2Stats(stats, config.statPrefix());
         this.accessLogs = List.copyOf(accessLogs);
+        this.filters = dev.weft.core.filter.FilterChain.build(config.httpFilters(),
+                new dev.weft.core.filter.FilterContext() {
+                    @Override
+                    public String listenerName() {
+                        return config.name();
+                    }
+
+                    @Override
+                    public String statPrefix() {
+                        return config.statPrefix();
+                    }
+
+                    @Override
+                    public StatsStore stats() {
+                        return stats;
+                    }
+
+                    @Override
+                    public Cluster cluster(String name) {
+                        return clusters.get(name);
+                    }
+
+                    @Override
+                    public Deadlines deadlines() {
+                        return deadlines;
+                    }
+
+                    @Override
+                    public <T> T shared(Class<T> type, java.util.function.Supplier<T> make) {
+                        return shared.get(type, make);
+                    }
+                });
+    }
+
+    @Override
+    public dev.weft.core.filter.FilterChain filters() {
+        return filters;
     }
 
     /** Binds and starts accepting. */

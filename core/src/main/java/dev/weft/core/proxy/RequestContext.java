@@ -26,6 +26,8 @@ public final class RequestContext {
     private long upstreamStartNanos;
     private long upstreamHeadNanos;
     private boolean completed;
+    private String policyDecision;
+    private java.util.Map<String, String> metadata;
 
     public void reset(long now) {
         reset(now, System.currentTimeMillis());
@@ -45,6 +47,8 @@ public final class RequestContext {
         upstreamStartNanos = 0;
         upstreamHeadNanos = 0;
         completed = false;
+        policyDecision = null;
+        metadata = null;
         startNanos = nanos;
         routeName = null;
         clusterName = null;
@@ -187,6 +191,16 @@ public final class RequestContext {
         return upstreamStartNanos == 0 || upstreamHeadNanos == 0 ? -1 : (upstreamHeadNanos - upstreamStartNanos) / 1000;
     }
 
+    /** The filters' verdicts for the access log, and what they recorded (see {@code FilterRequest}). */
+    public void policy(String decision, java.util.Map<String, String> metadata) {
+        this.policyDecision = decision;
+        this.metadata = metadata == null || metadata.isEmpty() ? null : metadata;
+    }
+
+    public String policyDecision() {
+        return policyDecision;
+    }
+
     /** True when the whole response went out. */
     public boolean completed() {
         return completed;
@@ -233,6 +247,8 @@ public final class RequestContext {
             e.tlsCipher(channel.tlsCipher());
         }
         e.responseCodeDetails(detail());
+        e.policyDecision(policyDecision);
+        e.metadata(metadata);
     }
 
     /** A random UUID (version 4) for x-request-id, without SecureRandom's lock. */

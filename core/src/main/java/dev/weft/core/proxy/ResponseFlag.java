@@ -28,7 +28,11 @@ public enum ResponseFlag {
     /** The downstream request was malformed (4xx/5xx from the codec). */
     DPE("DPE", 0, ""),
     /** The listener is draining; the request was refused. */
-    DRAIN("DR", 503, "server is draining");
+    DRAIN("DR", 503, "server is draining"),
+    /** The external authorization service denied the request, or could not be asked (403 / its own status). */
+    UAEX("UAEX", 403, "forbidden"),
+    /** A local rate limit refused the request (429). */
+    RL("RL", 429, "local_rate_limited");
 
     private final String code;
     private final int status;

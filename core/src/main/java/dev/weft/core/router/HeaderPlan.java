@@ -45,6 +45,42 @@ public final class HeaderPlan {
         return new HeaderPlan(r, a);
     }
 
+    /**
+     * This plan with a filter chain's changes in front: {@code drop} names removed from the original head, {@code set}
+     * fields that replace any of the same name (the filters' word wins over the route's add-if-absent), and
+     * {@code append} fields added as well.
+     */
+    public HeaderPlan with(List<String> drop, List<String[]> set, List<String[]> append) {
+        if (drop.isEmpty() && set.isEmpty() && append.isEmpty()) {
+            return this;
+        }
+        List<String> r = new ArrayList<>(drop);
+        r.addAll(List.of(skip));
+        List<HeaderValueOption> a = new ArrayList<>(set.size() + append.size() + add.length);
+        for (String[] h : set) {
+            a.add(new HeaderValueOption(h[0], h[1], HeaderValueOption.AppendAction.OVERWRITE_IF_EXISTS_OR_ADD));
+        }
+        for (String[] h : append) {
+            a.add(new HeaderValueOption(h[0], h[1], HeaderValueOption.AppendAction.APPEND_IF_EXISTS_OR_ADD));
+        }
+        for (HeaderValueOption o : add) {
+            if (!set.isEmpty() && setsName(set, o.key())) {
+                continue; // the filter's value replaces the route's for this request
+            }
+            a.add(o);
+        }
+        return new HeaderPlan(r, a);
+    }
+
+    private static boolean setsName(List<String[]> set, String name) {
+        for (String[] h : set) {
+            if (h[0].equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean isEmpty() {
         return skip.length == 0 && add.length == 0;
     }

@@ -63,6 +63,15 @@ public final class Route {
         return b.isEmpty() ? null : b.toString();
     }
 
+    /**
+     * The override of the listener's filter {@code filterName} for this route: the route's own, else its virtual
+     * host's, else null.
+     */
+    public dev.weft.core.config.PerFilterConfig perFilterConfig(String filterName) {
+        dev.weft.core.config.PerFilterConfig c = config.perFilterConfig().get(filterName);
+        return c != null ? c : virtualHost.config().perFilterConfig().get(filterName);
+    }
+
     /** This route's stats, or null when it names no stat_prefix. */
     public RouteStats stats() {
         return stats;

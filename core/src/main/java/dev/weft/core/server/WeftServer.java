@@ -39,6 +39,7 @@ public final class WeftServer implements AutoCloseable {
 
     private final WeftConfig config;
     private final Deadlines deadlines = new Deadlines();
+    private final dev.weft.core.filter.SharedState filterState = new dev.weft.core.filter.SharedState();
     /** Sized from the config: each counter costs 640 bytes of direct memory (agrona's metadata and value slots). */
     private final StatsStore stats;
     private final Map<String, Cluster> clusters = new LinkedHashMap<>();
@@ -61,6 +62,7 @@ public final class WeftServer implements AutoCloseable {
             for (var vh : l.virtualHosts()) {
                 routes += vh.routes().size();
             }
+            routes += 32 * l.httpFilters().size(); // room for each filter's counters
         }
         this.stats = new StatsStore(COUNTERS_PER_SCOPE * (2 + config.listeners().size() * 2
                 + config.clusters().size()) + 2 * routes);
@@ -90,7 +92,7 @@ public final class WeftServer implements AutoCloseable {
                     s.accessLogs.add(w);
                     logs.add(w);
                 }
-                Listener listener = new Listener(l, s.clusters, s.deadlines, s.stats, logs);
+                Listener listener = new Listener(l, s.clusters, s.deadlines, s.stats, logs, s.filterState);
                 listener.start();
                 s.listeners.add(listener);
             }
@@ -134,6 +136,11 @@ public final class WeftServer implements AutoCloseable {
 
     private void set(ServerStat s, long v) {
         serverGauges[s.ordinal()].set(v);
+    }
+
+    /** State the HTTP filters share across listeners (e.g. recent authorization denials for the admin server). */
+    public dev.weft.core.filter.SharedState filterState() {
+        return filterState;
     }
 
     public WeftConfig config() {

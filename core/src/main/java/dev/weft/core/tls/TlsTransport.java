@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 public final class TlsTransport implements Transport {
     private final TlsChannel channel;
     private final PeerIdentity peer;
+    private final String sni;
 
     public TlsTransport(TlsChannel channel) {
         this.channel = channel;
@@ -23,6 +24,29 @@ public final class TlsTransport implements Transport {
             p = PeerIdentity.NONE;
         }
         this.peer = p == null ? PeerIdentity.NONE : p;
+        String name = null;
+        try {
+            if (channel.session() instanceof javax.net.ssl.ExtendedSSLSession ext) {
+                for (javax.net.ssl.SNIServerName n : ext.getRequestedServerNames()) {
+                    if (n instanceof javax.net.ssl.SNIHostName h) {
+                        name = h.getAsciiName().toLowerCase(java.util.Locale.ROOT);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            name = null;
+        }
+        this.sni = name;
+    }
+
+    @Override
+    public PeerIdentity peer() {
+        return peer;
+    }
+
+    @Override
+    public String requestedServerName() {
+        return sni;
     }
 
     @Override

@@ -19,7 +19,7 @@ class AccessLogJsonTest {
             "response_code", "response_flags", "bytes_received", "bytes_sent", "duration_ms",
             "upstream_service_time_ms", "upstream_host", "upstream_cluster", "route_name", "request_id", "user_agent",
             "x_forwarded_for", "downstream_remote_address", "downstream_local_address", "downstream_peer_uri_san",
-            "downstream_peer_subject", "tls_version", "tls_cipher", "policy_decision", "response_code_details");
+            "downstream_peer_subject", "tls_version", "tls_cipher", "policy_decision", "response_code_details", "dynamic_metadata");
 
     /** Every string field of the entry with its JSON key. */
     private static final Map<String, BiConsumer<AccessLogEntry, String>> STRING_FIELDS = Map.ofEntries(
@@ -68,6 +68,7 @@ class AccessLogJsonTest {
                 .tlsVersion("TLSv1.3")
                 .tlsCipher("TLS_AES_128_GCM_SHA256")
                 .policyDecision("allow")
+                .metadata(Map.of("rbac:effective_policy_id", "frontend-orders"))
                 .responseCodeDetails("via_upstream");
     }
 
@@ -98,6 +99,7 @@ class AccessLogJsonTest {
         assertEquals("spiffe://weft.test/ns/default/sa/client", m.get("downstream_peer_uri_san"));
         assertEquals("allow", m.get("policy_decision"));
         assertEquals("via_upstream", m.get("response_code_details"));
+        assertEquals(Map.of("rbac:effective_policy_id", "frontend-orders"), m.get("dynamic_metadata"));
     }
 
     @Test
