@@ -53,6 +53,7 @@ final class H2Stream {
     private long received;
     private List<String[]> trailers = List.of();
     private volatile long resetCode = -1;
+    private volatile boolean resetByPeer;
     /** The whole response went out (END_STREAM sent): a reset after this is not premature. */
     volatile boolean responseComplete;
     /** The stream's virtual thread, interrupted on reset so a blocked upstream read ends. */
@@ -147,16 +148,38 @@ final class H2Stream {
 
     /** RST_STREAM from the client, or the connection ended. Wakes the stream's thread. */
     void reset(long code) {
+        reset(code, false);
+    }
+
+    /**
+     * A stream error of ours: the caller sends RST_STREAM. Frames the client sent before it saw that are then ignored
+     * by the state machine, not answered with another reset (RFC 9113 section 5.1, "closed").
+     */
+    void resetByUs(long code) {
+        reset(code, true);
+    }
+
+    /** Reset by the client (not by us, see {@link #resetByUs}): later frames are a stream error STREAM_CLOSED. */
+    boolean resetByPeer() {
+        return resetByPeer;
+    }
+
+    private void reset(long code, boolean byUs) {
         lock.lock();
         try {
             if (resetCode >= 0) {
                 return;
             }
             resetCode = code;
-            try {
-                state.received(FrameType.RST_STREAM, false);
-            } catch (Http2Exception ignored) {
-                // the stream is gone either way
+            resetByPeer = !byUs;
+            if (byUs) {
+                state.sent(FrameType.RST_STREAM, false);
+            } else {
+                try {
+                    state.received(FrameType.RST_STREAM, false);
+                } catch (Http2Exception ignored) {
+                    // the stream is gone either way
+                }
             }
             arrived.signalAll();
         } finally {

@@ -280,7 +280,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
         H2Stream s = streams.get(e.streamId());
         if (s != null) {
-            s.reset(e.error().code());
+            s.resetByUs(e.error().code());
         }
         sendReset(e.streamId(), e.error());
     }
@@ -392,25 +392,25 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
                 throw Http2Exception.connection(ErrorCode.COMPRESSION_ERROR, e.getMessage());
             }
             h2stats.headerOverflow.increment();
-            closed(streamId);
+            closed(streamId, endStream ? Closure.END_STREAMS : Closure.RESET_BY_US); // see respondLocally
             respondLocally(streamId, endStream, 431);
             return false;
         }
         try {
             validator.finish(); // a malformed request: stream PROTOCOL_ERROR
         } catch (Http2Exception e) {
-            closed(streamId);
+            closed(streamId, Closure.RESET_BY_US);
             throw e;
         }
         RequestFields.Request request = fields.request(validator.contentLength());
         if (endStream && request.contentLength() > 0) {
-            closed(streamId); // RFC 9113 section 8.1.1: the DATA frames (none) must add up to content-length
+            closed(streamId, Closure.RESET_BY_US); // RFC 9113 section 8.1.1: the DATA (none) must add up
             throw Http2Exception.stream(streamId, ErrorCode.PROTOCOL_ERROR, "content-length "
                     + request.contentLength() + " but END_STREAM on the HEADERS frame");
         }
         if (concurrent.get() >= opts.maxConcurrentStreams()) {
             h2stats.streamRefused.increment();
-            closed(streamId);
+            closed(streamId, Closure.RESET_BY_US);
             throw Http2Exception.stream(streamId, ErrorCode.REFUSED_STREAM,
                     "more than " + opts.maxConcurrentStreams() + " concurrent streams");
         }
@@ -534,13 +534,16 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
     }
 
+    /** How a stream was closed, which decides what a late frame on it means (RFC 9113 section 5.1, "closed"). */
+    private enum Closure { END_STREAMS, RESET_BY_PEER, RESET_BY_US }
+
     /**
-     * Stream ids closed lately, so frames racing their close get STREAM_CLOSED, not PROTOCOL_ERROR; the value tells a
-     * stream closed by END_STREAM in both directions.
+     * Stream ids closed lately, so frames racing their close are judged by how it closed (see
+     * {@link #receivedOnForgottenStream}), not taken for frames on idle streams.
      */
-    private final Map<Integer, Boolean> recentlyClosed = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+    private final Map<Integer, Closure> recentlyClosed = new java.util.LinkedHashMap<>(64, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Integer, Closure> eldest) {
             return size() > 256;
         }
     };
@@ -551,29 +554,29 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
     }
 
-    private void closed(int streamId) {
-        closed(streamId, false);
-    }
-
-    private void closed(int streamId, boolean byEndStreams) {
+    private void closed(int streamId, Closure how) {
         synchronized (recentlyClosed) {
-            recentlyClosed.put(streamId, byEndStreams);
+            recentlyClosed.put(streamId, how);
         }
     }
 
     /**
-     * DATA or HEADERS on a stream no longer tracked: after END_STREAM in both directions a connection error
-     * STREAM_CLOSED (RFC 9113 section 5.1), as while the stream is still tracked; else see
+     * DATA or HEADERS on a stream no longer tracked, judged as while it was (RFC 9113 section 5.1): after END_STREAM in
+     * both directions a connection error STREAM_CLOSED; after our RST_STREAM nothing, the client sent it before it
+     * saw ours; else (reset by the client, or closed too long ago to remember) see
      * {@link StreamStateMachine#receivedOnForgottenStream}.
      */
     private void receivedOnForgottenStream(int streamId, int type) throws Http2Exception {
-        boolean byEndStreams;
+        Closure how;
         synchronized (recentlyClosed) {
-            byEndStreams = Boolean.TRUE.equals(recentlyClosed.get(streamId));
+            how = recentlyClosed.get(streamId);
         }
-        if (byEndStreams) {
+        if (how == Closure.END_STREAMS) {
             throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, FrameType.name(type) + " frame on stream "
                     + streamId + " after END_STREAM in both directions");
+        }
+        if (how == Closure.RESET_BY_US) {
+            return; // RFC 9113 section 5.1: MUST ignore frames received on closed streams after sending RST_STREAM
         }
         StreamStateMachine.receivedOnForgottenStream(streamId, type);
     }
@@ -1049,8 +1052,13 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
     }
 
+    /**
+     * A stream the handler let go of without END_STREAM both ways and without a reset from the client was reset by us:
+     * by a stream error, or by the handler (an upstream failure, a window that stayed closed, a body not read).
+     */
     private void forget(H2Stream s) {
-        closed(s.id, s.closedByEndStreams());
+        closed(s.id, s.closedByEndStreams() ? Closure.END_STREAMS
+                : s.resetByPeer() ? Closure.RESET_BY_PEER : Closure.RESET_BY_US);
         streams.remove(s.id);
     }
 

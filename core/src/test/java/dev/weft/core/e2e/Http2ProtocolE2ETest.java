@@ -426,6 +426,41 @@ class Http2ProtocolE2ETest {
         }
     }
 
+    /**
+     * RFC 9113 section 5.1: after we reset a stream, frames the client sent before it saw our RST_STREAM are ignored,
+     * whether the stream is still tracked or already forgotten; answering them with RST_STREAM (STREAM_CLOSED) would
+     * be a second reset of one stream.
+     */
+    @Test
+    void framesAfterOurResetAreIgnored() throws Exception {
+        try (RawH2 c = RawH2.connect(h2)) {
+            // a body longer than its content-length: reset while the stream is open
+            c.headers(1, RawH2.request("POST", "/sink", "content-length", "1"), false);
+            c.data(1, "abc".getBytes(StandardCharsets.US_ASCII), false);
+            c.assertRst(1, ErrorCode.PROTOCOL_ERROR);
+            c.data(1, "late".getBytes(StandardCharsets.US_ASCII), false);
+            c.windowUpdate(1, 100);
+            c.headers(1, List.<String[]>of(new String[] {"x-trailer", "late"}), true);
+            // a stream window overflow: reset, then the client's next WINDOW_UPDATE
+            c.headers(3, RawH2.request("POST", "/sink"), false);
+            c.windowUpdate(3, Integer.MAX_VALUE);
+            c.assertRst(3, ErrorCode.FLOW_CONTROL_ERROR);
+            c.windowUpdate(3, Integer.MAX_VALUE);
+            c.data(3, "late".getBytes(StandardCharsets.US_ASCII), true);
+            // a malformed request, never tracked as a stream
+            c.headers(5, RawH2.request("POST", "/bad", "X-Upper", "v"), false);
+            c.assertRst(5, ErrorCode.PROTOCOL_ERROR);
+            c.data(5, "late".getBytes(StandardCharsets.US_ASCII), true);
+            c.assertGetOk(7);
+            // and once the reset streams are forgotten (their handlers ended)
+            c.data(1, "later".getBytes(StandardCharsets.US_ASCII), true);
+            c.data(3, "later".getBytes(StandardCharsets.US_ASCII), true);
+            c.assertGetOk(9);
+            List<RawH2.Event> resets = c.events().stream().filter(e -> e instanceof RawH2.RstStream).toList();
+            assertEquals(3, resets.size(), "one RST_STREAM per reset stream: " + c.events());
+        }
+    }
+
     @Test
     void selfDependencyIsAStreamProtocolError() throws Exception {
         try (RawH2 c = RawH2.connect(h2)) {

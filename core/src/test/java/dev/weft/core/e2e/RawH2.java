@@ -115,7 +115,13 @@ final class RawH2 implements AutoCloseable {
 
     /** The server closed the connection (or it failed: {@code cause}). */
     record Closed(String cause) implements Event {
+        /** The client's reader stopped at a frame from the server that breaks RFC 9113, not at a close. */
+        boolean serverBrokeTheProtocol() {
+            return cause.startsWith(PROTOCOL_BREACH);
+        }
     }
+
+    private static final String PROTOCOL_BREACH = "the server broke the protocol: ";
 
     /** A whole response: its head, its body, the trailers if any, or the reset that ended it. */
     record Response(Headers head, byte[] body, Headers trailers, RstStream reset) {
@@ -351,7 +357,7 @@ final class RawH2 implements AutoCloseable {
         } catch (IOException e) {
             cause = e.toString();
         } catch (Http2Exception e) {
-            cause = "the server broke the protocol: " + e;
+            cause = PROTOCOL_BREACH + e;
         } catch (RuntimeException e) {
             cause = e.toString();
         } finally {
@@ -471,6 +477,24 @@ final class RawH2 implements AutoCloseable {
     List<Event> events() {
         synchronized (events) {
             return List.copyOf(events);
+        }
+    }
+
+    /**
+     * The {@code index}-th event (from 0, in arrival order), waiting at most {@code millis} for it; null if it did not
+     * come. Lets a test read the events in sequence, as a client reading the socket would.
+     */
+    Event eventAt(int index, long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (events) {
+            while (events.size() <= index) {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    return null;
+                }
+                events.wait(left);
+            }
+            return events.get(index);
         }
     }
 
