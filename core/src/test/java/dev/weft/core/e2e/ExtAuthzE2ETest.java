@@ -386,11 +386,29 @@ class ExtAuthzE2ETest {
         assertEquals(allowed + 1, stat("http.open_down.ext_authz.failure_mode_allowed"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h1", "h2"})
+    void failureModeAllowStillEnforcesADenialWithEveryHeaderByDefault(String proto) throws Exception {
+        String path = "/deny/open/" + proto;
+        Resp r = curl(proto, "open", path, "-H", "Authorization: Bearer bad");
+        assertEquals(401, r.status(), r.toString());
+        assertTrue(app.requestsTo(path).isEmpty());
+        // no allowed_client_headers: every header of the denial but host, hop-by-hop and framing
+        assertEquals("secret-detail", r.header("x-internal"));
+        assertEquals("token", r.header("x-deny-reason"));
+        assertEquals(List.of("a=1", "b=2"), r.headers("set-cookie"));
+        assertEquals(List.of("application/json"), r.headers("content-type"));
+        assertEquals(List.of(String.valueOf(AuthzServer.DENY_BODY.length())), r.headers("content-length"));
+        assertEquals(AuthzServer.DENY_BODY, r.body());
+    }
+
     @Test
-    void failureModeAllowStillEnforcesADenial() throws Exception {
-        HttpResponse<String> r = get("open", "/deny/open", "Bearer bad");
-        assertEquals(401, r.statusCode());
-        assertTrue(app.requestsTo("/deny/open").isEmpty());
+    void failureModeAllowForwardsWhenTheServerAnswers5xx() throws Exception {
+        HttpResponse<String> r = get("open", "/fail/open", "Bearer good");
+        assertEquals(200, r.statusCode(), r.body());
+        TestUpstream.Request up = only(app.requestsTo("/fail/open"));
+        assertEquals(List.of("true"), up.headers("x-envoy-auth-failure-mode-allowed"));
+        assertTrue(up.headers("x-user").isEmpty(), "nothing of the failed answer is applied");
     }
 
     // ---- per route ----------------------------------------------------------------------------------------------
