@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>By the checked request's path (after the filter's prefix): a path containing {@code /hang} is never answered
  * (until the proxy gives up and closes); {@code /fail} gets 503; {@code /close-after} gets the allowing answer, then
  * the server closes the connection 20 ms later without having said {@code connection: close} (an idle keep-alive
- * timeout). Otherwise {@code authorization: Bearer good} is allowed (200 with {@code x-user}, {@code x-auth-role},
- * {@code x-other}, {@code x-authz-trace}, {@code x-request-tag}, a {@code content-type} and a body), and anything
- * else is denied: 401 with {@code www-authenticate}, {@code x-deny-reason}, {@code x-internal}, a JSON body.
+ * timeout). A check whose body holds {@code evil} gets 403. Otherwise {@code authorization: Bearer good} is allowed
+ * (200 with {@code x-user}, {@code x-auth-role}, {@code x-other}, {@code x-authz-trace}, {@code x-request-tag}, a
+ * {@code content-type} and a body), and anything else is denied: 401 with {@code www-authenticate},
+ * {@code x-deny-reason}, {@code x-internal}, a JSON body.
  */
 final class AuthzServer implements AutoCloseable {
     /** One check request as received. */
@@ -140,6 +141,10 @@ final class AuthzServer implements AutoCloseable {
         }
         if (target.contains("/fail")) {
             write(out, check, "HTTP/1.1 503 Service Unavailable", List.of("content-type: text/plain"), "busy\n");
+            return true;
+        }
+        if (new String(check.body(), StandardCharsets.ISO_8859_1).contains("evil")) {
+            write(out, check, "HTTP/1.1 403 Forbidden", List.of("content-type: text/plain"), "evil body\n");
             return true;
         }
         if ("Bearer good".equals(check.header("authorization"))) {

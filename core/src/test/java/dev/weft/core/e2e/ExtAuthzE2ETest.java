@@ -502,12 +502,16 @@ class ExtAuthzE2ETest {
         throw new AssertionError("no access log line for " + path);
     }
 
-    /** curl over HTTP/1.1 ({@code h1}) or HTTP/2 with prior knowledge ({@code h2}), bounded. */
     private Resp curl(String proto, String listener, String path, String... args) throws Exception {
+        return curl(proto, port(listener), path, args);
+    }
+
+    /** curl over HTTP/1.1 ({@code h1}) or HTTP/2 with prior knowledge ({@code h2}), bounded. */
+    static Resp curl(String proto, int port, String path, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(E2E.tool("curl", "curl"), "-sS", "-i", "--max-time", "20",
                 proto.equals("h2") ? "--http2-prior-knowledge" : "--http1.1"));
         cmd.addAll(Arrays.asList(args));
-        cmd.add("http://127.0.0.1:" + port(listener) + path);
+        cmd.add("http://127.0.0.1:" + port + path);
         E2E.Run run = E2E.runBounded(cmd, RUN);
         assertEquals(0, run.exitCode(), "curl " + cmd + ": " + run.err());
         Resp r = Resp.parse(run.text());
@@ -518,6 +522,9 @@ class ExtAuthzE2ETest {
     /** A response as {@code curl -i} prints it. */
     record Resp(String statusLine, List<String[]> fields, String body) {
         static Resp parse(String text) {
+            while (text.matches("(?s)HTTP/\\S+ 1\\d\\d.*")) {
+                text = text.substring(text.indexOf("\r\n\r\n") + 4); // interim responses (100 Continue)
+            }
             int end = text.indexOf("\r\n\r\n");
             assertTrue(end > 0, "no response head in: " + text);
             String[] lines = text.substring(0, end).split("\r\n");

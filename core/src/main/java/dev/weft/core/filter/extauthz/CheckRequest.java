@@ -14,10 +14,12 @@ import java.util.Set;
 final class CheckRequest {
     /**
      * Never copied from the client's request: hop-by-hop fields (RFC 9110 section 7.6.1), framing the call sets
-     * itself, the Host the call sends from the request's authority, and Expect (nothing waits for a 100 here).
+     * itself, the Host the call sends from the request's authority, Expect (nothing waits for a 100 here), and a
+     * client's {@code x-envoy-auth-partial-body}, which only the proxy may say (as Envoy drops it).
      */
     static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length", "expect");
+            "transfer-encoding", "te", "trailer", "upgrade", "host", "content-length", "expect",
+            "x-envoy-auth-partial-body");
 
     private CheckRequest() {
     }

@@ -19,6 +19,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class ExtAuthzFactory implements HttpFilterFactory {
     /** Envoy's default for gRPC services; an HTTP service's {@code server_uri.timeout} is required there. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(200);
+    /** The request body bytes a check may hold in memory, per request in flight. */
+    static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
     /** Envoy's {@code status_on_error} default: Forbidden. */
     static final int DEFAULT_STATUS_ON_ERROR = 403;
 
@@ -47,7 +49,7 @@ public final class ExtAuthzFactory implements HttpFilterFactory {
         if (m.has("with_request_body")) {
             YamlMap b = m.map("with_request_body", "max_request_bytes", "allow_partial_message", "pack_as_bytes");
             if (b != null) {
-                Integer max = b.requiredInteger("max_request_bytes", 1, Integer.MAX_VALUE);
+                Integer max = b.requiredInteger("max_request_bytes", 1, MAX_REQUEST_BYTES);
                 if (b.bool("pack_as_bytes", false)) {
                     b.problem("pack_as_bytes", "only applies to gRPC services; an HTTP service gets the bytes as is");
                 }

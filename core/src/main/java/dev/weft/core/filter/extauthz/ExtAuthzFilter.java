@@ -6,6 +6,8 @@ import dev.weft.core.filter.HttpFilter;
 import dev.weft.core.filter.LocalReply;
 import dev.weft.core.filter.UpstreamCall;
 import dev.weft.core.proxy.ResponseFlag;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,9 @@ final class ExtAuthzFilter implements HttpFilter {
     static final String FAILURE_MODE_ALLOWED_HEADER = "x-envoy-auth-failure-mode-allowed";
     /** Envoy's header of an allowing response listing request headers to drop before the request goes upstream. */
     static final String HEADERS_TO_REMOVE = "x-envoy-auth-headers-to-remove";
+    /** Envoy's header telling the server whether the body it got is the start of a longer one. */
+    static final String PARTIAL_BODY = "x-envoy-auth-partial-body";
+    private static final byte[] NO_BODY = new byte[0];
     static final String DENIED = "ext_authz_denied";
     static final String ERROR = "ext_authz_error";
     private static final String NAMESPACE = "ext_authz";
@@ -52,12 +57,33 @@ final class ExtAuthzFilter implements HttpFilter {
         if (request.route() == null) {
             return null; // as Envoy: no route, no check; the router answers 404
         }
+        List<String[]> headers = CheckRequest.headers(config, request);
+        byte[] body = NO_BODY;
+        ExtAuthzConfig.BodySettings settings = config.body();
+        if (settings != null && !(routeConfig instanceof ExtAuthzConfig.PerRoute r && r.disableRequestBodyCheck())) {
+            FilterRequest.Body b;
+            try {
+                b = request.body(settings.maxRequestBytes());
+            } catch (InterruptedIOException e) {
+                return LocalReply.text(408, "request timeout\n", ResponseFlag.NONE, "request_body_timeout");
+            } catch (IOException e) {
+                return LocalReply.text(400, "bad request\n", ResponseFlag.NONE, "ext_authz_request_body_unreadable");
+            }
+            if (b != null) {
+                if (!b.whole() && !settings.allowPartialMessage()) {
+                    // Envoy's decoder buffer limit: the request is refused before the server is asked
+                    request.decision("ext_authz:body over max_request_bytes");
+                    return LocalReply.text(413, "Payload Too Large", ResponseFlag.NONE, "request_payload_too_large");
+                }
+                body = b.bytes();
+                headers.add(new String[] {PARTIAL_BODY, Boolean.toString(!b.whole())});
+            }
+        }
         long start = System.nanoTime();
         UpstreamCall.Response response;
         try {
             response = UpstreamCall.call(cluster, request.method(), CheckRequest.target(config.pathPrefix(), request),
-                    request.authority(), CheckRequest.headers(config, request), new byte[0], config.timeoutNanos(),
-                    MAX_RESPONSE_BYTES);
+                    request.authority(), headers, body, config.timeoutNanos(), MAX_RESPONSE_BYTES);
         } catch (UpstreamCall.CallException e) {
             if (e.failure() == UpstreamCall.Failure.TIMEOUT) {
                 stats.timeout().increment();
