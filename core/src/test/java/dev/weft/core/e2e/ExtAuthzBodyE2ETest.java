@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 100-continue}) and HTTP/2: the authorization server gets the start of the body with
  * {@code x-envoy-auth-partial-body}, decides on it, and the upstream still gets the whole body, byte for byte.
  *
- * <p>Listeners: {@code whole} (16 bytes at most, a larger body is refused with 413) and {@code partial}
- * ({@code allow_partial_message}: the first 16 bytes are sent).
+ * <p>Listeners: {@code whole} (16 bytes at most, a larger body is refused with 413), {@code partial}
+ * ({@code allow_partial_message}: the first 16 bytes are sent) and {@code slow} (as {@code whole}, with a 300 ms idle
+ * timeout).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -54,12 +55,13 @@ class ExtAuthzBodyE2ETest {
 
     static String config(int authzPort, int appPort) {
         StringBuilder b = new StringBuilder("listeners:\n");
-        for (String name : List.of("whole", "partial")) {
+        for (String name : List.of("whole", "partial", "slow")) {
             b.append("""
                       - name: %1$s
                         address: 127.0.0.1
                         port: 0
                         stat_prefix: %1$s
+                        idle_timeout: %4$s
                         http_filters:
                           - name: ext_authz
                             http_service:
@@ -76,7 +78,7 @@ class ExtAuthzBodyE2ETest {
                                 route: {cluster: app}
                               - match: {prefix: /}
                                 route: {cluster: app}
-                    """.formatted(name, MAX, name.equals("partial")));
+                    """.formatted(name, MAX, name.equals("partial"), name.equals("slow") ? "0.3s" : "30s"));
         }
         return b.append("clusters:\n").append(E2E.cluster("authz", authzPort)).append(E2E.cluster("app", appPort))
                 .toString();
@@ -231,6 +233,21 @@ class ExtAuthzBodyE2ETest {
         assertEquals("true", check.header("x-envoy-auth-partial-body"));
         assertEquals("abcdefghijklmnopqrst", new String(only(app.requestsTo("/tiny")).body(),
                 StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void stalledBodyEndsWith408AndTheServerIsNotAsked() throws Exception {
+        try (Wire w = Wire.connect(proxy.address("slow"))) {
+            long start = System.nanoTime();
+            w.send("POST /stalled HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\nContent-Length: 10\r\n\r\n"
+                    + "abc");
+            Wire.Response r = w.read();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(408, r.status());
+            assertTrue(ms >= 290 && ms < 5000, "answered after " + ms + " ms for a 300 ms idle timeout");
+        }
+        assertTrue(authz.checksTo("/check/stalled").isEmpty());
+        assertTrue(app.requestsTo("/stalled").isEmpty());
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

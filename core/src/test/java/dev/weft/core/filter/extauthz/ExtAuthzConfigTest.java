@@ -93,6 +93,16 @@ class ExtAuthzConfigTest {
     }
 
     @Test
+    void documentedExampleIsValid() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("../docs/filters/ext_authz.md"));
+        int start = doc.indexOf("```yaml\n") + 8;
+        WeftConfig c = ConfigLoader.parse(doc.substring(start, doc.indexOf("```", start)), "ext_authz.md");
+        ExtAuthzConfig authz = (ExtAuthzConfig) c.listeners().get(0).httpFilters().get(0).config();
+        assertEquals("/check", authz.pathPrefix());
+        assertEquals(new ExtAuthzConfig.BodySettings(8192, true), authz.body());
+    }
+
+    @Test
     void defaultsAreEnvoys() throws Exception {
         ExtAuthzConfig c = parsed("http_service: {server_uri: {cluster: authz}}");
         assertEquals(200_000_000L, c.timeoutNanos());
@@ -188,8 +198,10 @@ class ExtAuthzConfigTest {
         String base = "http_service: {server_uri: {cluster: authz}}\nwith_request_body: ";
         assertEquals(List.of(FILTER + ".with_request_body.max_request_bytes: is required"),
                 problems(with(base + "{allow_partial_message: true}", null)));
-        assertEquals(List.of(FILTER + ".with_request_body.max_request_bytes: must be at least 1"),
+        assertEquals(List.of(FILTER + ".with_request_body.max_request_bytes: must be 1..16777216"),
                 problems(with(base + "{max_request_bytes: 0}", null)));
+        assertEquals(List.of(FILTER + ".with_request_body.max_request_bytes: must be 1..16777216"),
+                problems(with(base + "{max_request_bytes: 16777217}", null)));
         assertEquals(List.of(FILTER + ".with_request_body.pack_as_bytes: only applies to gRPC services; an HTTP "
                         + "service gets the bytes as is"),
                 problems(with(base + "{max_request_bytes: 10, pack_as_bytes: true}", null)));
