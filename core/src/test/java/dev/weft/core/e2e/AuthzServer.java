@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,15 +39,6 @@ final class AuthzServer implements AutoCloseable {
                 }
             }
             return null;
-        }
-
-        /** The lower-case names of every header field, in order. */
-        List<String> names() {
-            List<String> out = new ArrayList<>();
-            for (String line : headerLines) {
-                out.add(line.substring(0, line.indexOf(':')).trim().toLowerCase(java.util.Locale.ROOT));
-            }
-            return out;
         }
     }
 

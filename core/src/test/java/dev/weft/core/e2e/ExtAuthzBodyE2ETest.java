@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -254,7 +255,7 @@ class ExtAuthzBodyE2ETest {
 
     /** A POST by curl: HTTP/1.1 with content-length, HTTP/1.1 chunked, or HTTP/2; no Expect (tested on its own). */
     private ExtAuthzE2ETest.Resp post(String client, String listener, String path, String... args) throws Exception {
-        List<String> all = new java.util.ArrayList<>(List.of("-H", "Expect:"));
+        List<String> all = new ArrayList<>(List.of("-H", "Expect:"));
         if (client.equals("h1-chunked")) {
             all.addAll(List.of("-H", "Transfer-Encoding: chunked"));
         }

@@ -2,7 +2,6 @@ package dev.weft.core.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -531,7 +531,7 @@ class ExtAuthzE2ETest {
             List<String[]> fields = new ArrayList<>();
             for (int i = 1; i < lines.length; i++) {
                 int colon = lines[i].indexOf(':');
-                fields.add(new String[] {lines[i].substring(0, colon).toLowerCase(java.util.Locale.ROOT),
+                fields.add(new String[] {lines[i].substring(0, colon).toLowerCase(Locale.ROOT),
                         lines[i].substring(colon + 1).trim()});
             }
             return new Resp(lines[0].trim(), fields, text.substring(end + 4));

@@ -1,5 +1,6 @@
 package dev.weft.core.filter.extauthz;
 
+import dev.weft.core.cluster.Cluster;
 import dev.weft.core.config.YamlMap;
 import dev.weft.core.filter.FilterBindContext;
 import dev.weft.core.filter.FilterContext;
@@ -193,7 +194,7 @@ public final class ExtAuthzFactory implements HttpFilterFactory {
     @Override
     public HttpFilter create(Object config, FilterContext context) {
         ExtAuthzConfig c = (ExtAuthzConfig) config;
-        dev.weft.core.cluster.Cluster cluster = context.cluster(c.cluster());
+        Cluster cluster = context.cluster(c.cluster());
         if (cluster == null) {
             throw new IllegalStateException("cluster " + c.cluster() + " not found");
         }

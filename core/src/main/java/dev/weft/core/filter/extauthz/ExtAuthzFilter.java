@@ -11,6 +11,7 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -133,7 +134,7 @@ final class ExtAuthzFilter implements HttpFilter {
             if (name.equals(HEADERS_TO_REMOVE)) {
                 remove = remove == null ? new ArrayList<>(4) : remove;
                 for (String n : h[1].split(",")) {
-                    String trimmed = n.trim().toLowerCase(java.util.Locale.ROOT);
+                    String trimmed = n.trim().toLowerCase(Locale.ROOT);
                     // Envoy's isRemovableHeader: neither pseudo-headers nor Host
                     if (!trimmed.isEmpty() && !trimmed.startsWith(":") && !trimmed.equals("host")) {
                         remove.add(trimmed);
