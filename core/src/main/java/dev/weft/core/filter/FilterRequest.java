@@ -3,6 +3,7 @@ package dev.weft.core.filter;
 import dev.weft.core.io.Transport;
 import dev.weft.core.router.Route;
 import dev.weft.tls.identity.PeerIdentity;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,7 +57,32 @@ public final class FilterRequest {
         };
     }
 
+    /**
+     * The start of a request body as a filter asked for it ({@link #body}).
+     *
+     * @param bytes the body's first bytes, at most the number asked for
+     * @param whole the body ends within {@code bytes}: nothing was left out
+     */
+    public record Body(byte[] bytes, boolean whole) {
+    }
+
+    /**
+     * Reads ahead into the request body for {@link #body}, without taking the bytes from the request: the connection
+     * still forwards the whole body. Implemented by the HTTP/1.1 connection and the HTTP/2 stream.
+     */
+    public interface BodySource {
+        /**
+         * Blocks until {@code max} bytes of the body, its end, or as much as the client may send before the proxy
+         * reads on (HTTP/2 flow control) are there.
+         *
+         * @throws java.io.InterruptedIOException when the client stalls for the idle timeout
+         * @throws IOException                    when the client went away or sent a malformed body
+         */
+        Body read(int max) throws IOException;
+    }
+
     private Headers headers;
+    private BodySource bodySource;
     private String method;
     private String scheme;
     private String authority;
@@ -103,6 +129,7 @@ public final class FilterRequest {
         this.local = local;
         this.trustedHops = trustedHops;
         this.route = route;
+        bodySource = null;
         remoteIp = null;
         peerOverride = null;
         sniOverride = null;
@@ -182,6 +209,20 @@ public final class FilterRequest {
     /** The header fields as received (no pseudo-headers), for filters that forward them (ext_authz). */
     public Headers headers() {
         return headers;
+    }
+
+    /** Set by the connection after {@link #reset} when the request has a body. */
+    public void bodySource(BodySource source) {
+        this.bodySource = source;
+    }
+
+    /**
+     * Up to {@code max} bytes of the request body (ext_authz {@code with_request_body}), or null when the request
+     * has none. Blocks on the request's thread until they arrived; they are not taken from the request, which still
+     * goes upstream whole.
+     */
+    public Body body(int max) throws IOException {
+        return bodySource == null ? null : bodySource.read(max);
     }
 
     /** One query parameter's first value (percent-decoding not applied), or null. */

@@ -9,6 +9,7 @@ import dev.weft.codec.http1.ResponseHeadParser;
 import dev.weft.core.cluster.Cluster;
 import dev.weft.core.cluster.Host;
 import dev.weft.core.io.ChannelInput;
+import dev.weft.core.io.Channels;
 import dev.weft.core.pool.UpstreamConnection;
 import dev.weft.core.proxy.UpstreamException;
 import java.io.ByteArrayOutputStream;
@@ -21,8 +22,13 @@ import java.util.Locale;
 /**
  * A blocking HTTP/1.1 call from a filter to a cluster (an external authorization server, a JWKS endpoint): one
  * request on a keep-alive connection borrowed from the cluster's pool (its TLS, connect timeout and stats included),
- * the whole response read into memory up to a limit, everything within one timeout. Runs on the calling request's
- * virtual thread.
+ * the whole response read into memory up to a limit, within one timeout. Runs on the calling request's virtual thread.
+ *
+ * <p>The timeout runs from the call's start: the time spent borrowing (or opening) a connection counts against it,
+ * and the rest bounds the exchange. Opening a connection itself is bounded by the cluster's {@code connect_timeout}
+ * (a call whose connection came after its own timeout fails as a timeout at once). A reused keep-alive connection
+ * that the server closed while it was idle fails before any response byte; such a call is sent once more on a fresh
+ * connection, as a browser or Envoy's pool would, since the server never saw it.
  */
 public final class UpstreamCall {
     private UpstreamCall() {
@@ -41,11 +47,47 @@ public final class UpstreamCall {
         }
     }
 
+    /** What kind of failure ended a call, for stats and logs. */
+    public enum Failure {
+        /** The cluster is unknown, has no endpoint, or speaks HTTP/2 only. */
+        NO_UPSTREAM,
+        /** The connection could not be opened (refused, connect timeout, TLS handshake) or the pool overflowed. */
+        CONNECT,
+        /** The call's timeout elapsed. */
+        TIMEOUT,
+        /** The connection closed or was reset before the whole response arrived. */
+        CLOSED,
+        /** The response was not valid HTTP/1.1, or its body was over the limit. */
+        INVALID_RESPONSE
+    }
+
     /** Why a call failed: no endpoint, connect failure, timeout, a malformed or too large response. */
-    public static final class CallException extends IOException {
+    public static class CallException extends IOException {
+        private final Failure failure;
+
         public CallException(String message) {
-            super(message);
+            this(Failure.CLOSED, message);
         }
+
+        public CallException(Failure failure, String message) {
+            super(message);
+            this.failure = failure;
+        }
+
+        public Failure failure() {
+            return failure;
+        }
+    }
+
+    /** The connection ended before the first response byte: on a reused connection, the call may be sent again. */
+    private static final class NoResponse extends CallException {
+        NoResponse(String message) {
+            super(Failure.CLOSED, message);
+        }
+    }
+
+    /** A response with whether its connection may carry another request. */
+    private record Exchanged(Response response, boolean keepAlive) {
     }
 
     /**
@@ -59,61 +101,101 @@ public final class UpstreamCall {
     public static Response call(Cluster cluster, String method, String pathAndQuery, String authority,
                                 List<String[]> headers, byte[] body, long timeoutNanos, int maxResponseBytes)
             throws CallException {
+        long start = System.nanoTime();
         if (cluster == null) {
-            throw new CallException("cluster not found");
+            throw new CallException(Failure.NO_UPSTREAM, "cluster not found");
         }
         Host host = cluster.pick();
         if (host == null) {
-            throw new CallException("no healthy upstream in cluster " + cluster.name());
+            throw new CallException(Failure.NO_UPSTREAM, "no healthy upstream in cluster " + cluster.name());
         }
         if (host.pool() == null) {
-            throw new CallException("cluster " + cluster.name() + " speaks HTTP/2 only; filter calls use HTTP/1.1");
+            throw new CallException(Failure.NO_UPSTREAM,
+                    "cluster " + cluster.name() + " speaks HTTP/2 only; filter calls use HTTP/1.1");
         }
-        UpstreamConnection up;
-        try {
-            up = host.pool().acquire();
-        } catch (UpstreamException e) {
-            throw new CallException("cannot connect to " + host + ": " + e.getMessage());
-        }
-        boolean reusable = false;
-        up.arm(timeoutNanos, UpstreamConnection.RESPONSE_TIMEOUT);
-        try {
-            HeadWriter w = new HeadWriter();
-            w.reset();
-            w.requestLine(method, pathAndQuery);
-            w.field("host", authority == null || authority.isEmpty() ? host.toString() : authority);
-            for (String[] h : headers) {
-                String n = h[0].toLowerCase(Locale.ROOT);
-                if (n.equals("host") || n.equals("content-length") || n.equals("transfer-encoding")
-                        || n.equals("connection")) {
-                    continue;
+        ByteBuffer head = head(method, pathAndQuery, authority == null || authority.isEmpty() ? host.toString()
+                : authority, headers, body);
+        for (boolean fresh = false; ; fresh = true) {
+            UpstreamConnection up;
+            try {
+                up = host.pool().acquire(fresh);
+            } catch (UpstreamException e) {
+                throw new CallException(Failure.CONNECT, "cannot connect to " + host + ": " + e.getMessage());
+            }
+            boolean reused = up.reused();
+            long left = timeoutNanos - (System.nanoTime() - start);
+            if (left <= 0) {
+                host.pool().release(up, true); // nothing was sent on it
+                throw timedOut(timeoutNanos);
+            }
+            try {
+                return exchange(up, method, head.duplicate(), body, left, timeoutNanos, maxResponseBytes);
+            } catch (NoResponse e) {
+                if (fresh || !reused) {
+                    throw e;
                 }
-                w.field(n, h[1]);
+                // the server closed this idle keep-alive connection before it read the request: send it again
             }
-            if (body != null) {
-                w.field("content-length", body.length);
+        }
+    }
+
+    private static CallException timedOut(long timeoutNanos) {
+        return new CallException(Failure.TIMEOUT, "timed out after " + timeoutNanos / 1_000_000 + " ms");
+    }
+
+    private static ByteBuffer head(String method, String pathAndQuery, String authority, List<String[]> headers,
+                                   byte[] body) {
+        HeadWriter w = new HeadWriter();
+        w.reset();
+        w.requestLine(method, pathAndQuery);
+        w.field("host", authority);
+        for (String[] h : headers) {
+            String n = h[0].toLowerCase(Locale.ROOT);
+            if (n.equals("host") || n.equals("content-length") || n.equals("transfer-encoding")
+                    || n.equals("connection")) {
+                continue;
             }
-            w.endHead();
-            ByteBuffer head = w.buffer();
-            if (body != null && body.length > 0) {
-                up.transport().write(new ByteBuffer[] {head, ByteBuffer.wrap(body)});
-            } else {
-                writeFully(up, head);
+            w.field(n, h[1]);
+        }
+        if (body != null) {
+            w.field("content-length", body.length);
+        }
+        w.endHead();
+        ByteBuffer head = w.buffer();
+        ByteBuffer copy = ByteBuffer.allocate(head.remaining()); // the writer's buffer is reused by its next head
+        copy.put(head).flip();
+        return copy;
+    }
+
+    /** One request and its response on a borrowed connection, which goes back to the pool (or is closed) after. */
+    private static Response exchange(UpstreamConnection up, String method, ByteBuffer head, byte[] body,
+                                     long leftNanos, long timeoutNanos, int maxResponseBytes) throws CallException {
+        boolean reusable = false;
+        up.arm(leftNanos, UpstreamConnection.RESPONSE_TIMEOUT);
+        try {
+            try {
+                if (body != null && body.length > 0) {
+                    Channels.writeFully(up.transport(), new ByteBuffer[] {head, ByteBuffer.wrap(body)});
+                } else {
+                    writeFully(up, head);
+                }
+            } catch (IOException e) {
+                throw new NoResponse("cannot send the request: " + e.getMessage());
             }
-            Response r = read(up, method, maxResponseBytes);
-            reusable = r != null && keepAlive(r);
-            return r;
+            Exchanged r = read(up, method, maxResponseBytes);
+            reusable = r.keepAlive();
+            return r.response();
         } catch (IOException e) {
             if (up.firedReason() == UpstreamConnection.RESPONSE_TIMEOUT) {
-                throw new CallException("timed out after " + timeoutNanos / 1_000_000 + " ms");
+                throw timedOut(timeoutNanos);
             }
-            throw e instanceof CallException ce ? ce : new CallException(String.valueOf(e.getMessage()));
+            throw e instanceof CallException ce ? ce : new CallException(Failure.CLOSED, String.valueOf(e.getMessage()));
         } catch (Http1Exception e) {
-            throw new CallException("invalid response: " + e.getMessage());
+            throw new CallException(Failure.INVALID_RESPONSE, "invalid response: " + e.getMessage());
         } finally {
             boolean fired = up.firedReason() != 0;
             up.disarm();
-            host.pool().release(up, reusable && !fired);
+            up.pool().release(up, reusable && !fired);
         }
     }
 
@@ -130,15 +212,21 @@ public final class UpstreamCall {
         out.write(b, 0, n);
     }
 
-    private static boolean keepAlive(Response r) {
-        String c = r.header("connection");
-        return c == null || !c.toLowerCase(Locale.ROOT).contains("close");
-    }
-
-    private static Response read(UpstreamConnection up, String method, int max) throws IOException, Http1Exception {
+    private static Exchanged read(UpstreamConnection up, String method, int max) throws IOException, Http1Exception {
         ChannelInput in = up.input();
         ResponseHeadParser parser = up.headParser();
         ResponseHead rh;
+        if (!in.buffer().hasRemaining()) {
+            int n;
+            try {
+                n = in.fill();
+            } catch (IOException e) {
+                throw new NoResponse("connection failed before the response: " + e.getMessage());
+            }
+            if (n < 0) {
+                throw new NoResponse("connection closed before the response");
+            }
+        }
         while (true) {
             parser.reset();
             ByteBuffer buf = in.buffer();
@@ -165,7 +253,7 @@ public final class UpstreamCall {
             case CONTENT_LENGTH -> {
                 long left = rh.contentLength();
                 if (left > max) {
-                    throw new CallException("response body of " + left + " bytes is over the limit of " + max);
+                    throw new CallException(Failure.INVALID_RESPONSE, "response body of " + left + " bytes is over the limit of " + max);
                 }
                 while (left > 0) {
                     ByteBuffer buf = in.buffer();
@@ -194,7 +282,7 @@ public final class UpstreamCall {
                         continue;
                     }
                     if (out.size() + n > max) {
-                        throw new CallException("response body is over the limit of " + max + " bytes");
+                        throw new CallException(Failure.INVALID_RESPONSE, "response body is over the limit of " + max + " bytes");
                     }
                     copy(buf, out, (int) n);
                 }
@@ -204,7 +292,7 @@ public final class UpstreamCall {
                     ByteBuffer buf = in.buffer();
                     if (buf.hasRemaining()) {
                         if (out.size() + buf.remaining() > max) {
-                            throw new CallException("response body is over the limit of " + max + " bytes");
+                            throw new CallException(Failure.INVALID_RESPONSE, "response body is over the limit of " + max + " bytes");
                         }
                         copy(buf, out, buf.remaining());
                     }
@@ -212,9 +300,10 @@ public final class UpstreamCall {
                         break;
                     }
                 }
-                headers.add(new String[] {"connection", "close"});
             }
         }
-        return new Response(rh.status(), headers, out.toByteArray());
+        // RFC 9112 section 9.3: HTTP/1.0 keeps the connection only when asked; an ambiguous framing never does
+        boolean keepAlive = kind != BodyFraming.Kind.UNTIL_CLOSE && rh.keepAlive();
+        return new Exchanged(new Response(rh.status(), headers, out.toByteArray()), keepAlive);
     }
 }

@@ -86,6 +86,10 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
     /** The request's HTTP filter view; made on first use by a listener with filters. Owner thread only. */
     private dev.weft.core.filter.FilterRequest filterRequest;
     private Http1Headers filterHeaders;
+    private BodyPeek bodyPeek;
+    private final Http1Limits limits;
+    /** A 100 (Continue) went out for the request in flight (a filter read its body first). Owner thread only. */
+    private boolean continueSent;
     /** Header mutations of the request in flight: the route's, with the filters' changes in front. */
     private HeaderPlan requestPlan = HeaderPlan.EMPTY;
     private HeaderPlan responsePlan = HeaderPlan.EMPTY;
@@ -131,7 +135,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
             buf.put(initial);
             buf.flip();
         }
-        Http1Limits limits = new Http1Limits(Http1Limits.DEFAULT_MAX_REQUEST_LINE_BYTES,
+        this.limits = new Http1Limits(Http1Limits.DEFAULT_MAX_REQUEST_LINE_BYTES,
                 options.maxRequestHeadersKb() * 1024, options.maxRequestHeadersCount(),
                 Http1Limits.DEFAULT_MAX_CHUNK_LINE_BYTES, Http1Limits.DEFAULT_MAX_TRAILER_BYTES);
         this.parser = new RequestHeadParser(limits);
@@ -357,6 +361,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         ctx.reset(System.nanoTime());
         route = null;
         filterReplyPlan = null;
+        continueSent = false;
         listener.httpStats().requestStarted();
         view.wrap(head);
         if (listener.accessLogged()) {
@@ -377,7 +382,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         responsePlan = route == null ? HeaderPlan.EMPTY : route.responseHeaders();
         dev.weft.core.filter.FilterChain filters = listener.filters();
         if (!filters.isEmpty()) {
-            dev.weft.core.filter.LocalReply denied = runFilters(filters, head, route);
+            dev.weft.core.filter.LocalReply denied = runFilters(filters, head, route, hasBody ? bodyKind : null);
             if (denied != null) {
                 return filterReply(denied, head, hasBody);
             }
@@ -413,15 +418,19 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
 
     /** Passes the request through the listener's filters; null to go on, or the reply of the filter that ended it. */
     private dev.weft.core.filter.LocalReply runFilters(dev.weft.core.filter.FilterChain filters, RequestHead head,
-                                                      Route route) {
+                                                      Route route, BodyFraming.Kind bodyKind) {
         if (filterRequest == null) {
             filterRequest = new dev.weft.core.filter.FilterRequest();
             filterHeaders = new Http1Headers();
+            bodyPeek = new BodyPeek(this, limits);
         }
         dev.weft.core.filter.FilterRequest fr = filterRequest;
         fr.reset(filterHeaders.wrap(head), head.method(), channel.secure() ? "https" : "http", head.host(),
                 view.host(), head.path(), head.query(), head.versionMinor() == 0 ? "HTTP/1.0" : "HTTP/1.1", channel,
                 socketAddress(true), socketAddress(false), options.xffNumTrustedHops(), route);
+        if (bodyKind != null) {
+            fr.bodySource(bodyPeek.request(head, bodyKind));
+        }
         dev.weft.core.filter.LocalReply reply = filters.run(fr);
         ctx.policy(fr.decision(), fr.metadata());
         if (fr.mutated()) {
@@ -780,8 +789,12 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         return localReply(status, body, keepAlive, isHead, flag, detail);
     }
 
+    /** Sends 100 (Continue) once per request, whoever asks first: a filter reading the body, or the exchange. */
     void sendContinue() throws IOException {
-        writeDown(CONTINUE_100.duplicate());
+        if (!continueSent) {
+            continueSent = true;
+            writeDown(CONTINUE_100.duplicate());
+        }
     }
 
     static int bodyIdleReason() {

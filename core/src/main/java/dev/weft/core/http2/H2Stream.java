@@ -295,6 +295,54 @@ final class H2Stream {
         }
     }
 
+    /**
+     * Reads ahead into the request body for a filter ({@link dev.weft.core.filter.FilterRequest#body}) without taking
+     * it: waits until more than {@code max} bytes are queued, the body ended, or the stream's receive window is spent
+     * (the client may send nothing more until the body is consumed, so that is all a read-ahead can see), then copies
+     * up to {@code max} queued bytes. The chunks stay queued for {@link #take}.
+     *
+     * @throws ResetException                 when the stream was reset
+     * @throws java.io.InterruptedIOException when the body stalled for {@code timeoutNanos}
+     */
+    dev.weft.core.filter.FilterRequest.Body peek(int max, long timeoutNanos) throws java.io.IOException {
+        lock.lock();
+        try {
+            long left = timeoutNanos;
+            long queued;
+            while (true) {
+                checkReset();
+                queued = 0;
+                for (ByteBuffer b : chunks) {
+                    queued += b.remaining();
+                }
+                if (queued > max || inputEnded || recvWindow.available() <= 0) {
+                    break;
+                }
+                if (left <= 0) {
+                    throw new java.io.InterruptedIOException("request body stalled");
+                }
+                try {
+                    left = arrived.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    throw new ResetException(resetCode >= 0 ? resetCode : ErrorCode.CANCEL.code());
+                }
+            }
+            byte[] out = new byte[(int) Math.min(queued, max)];
+            int at = 0;
+            for (ByteBuffer b : chunks) {
+                if (at == out.length) {
+                    break;
+                }
+                int n = Math.min(b.remaining(), out.length - at);
+                b.duplicate().get(out, at, n);
+                at += n;
+            }
+            return new dev.weft.core.filter.FilterRequest.Body(out, inputEnded && queued <= max);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Request trailers, once {@link #take} returned null. */
     List<String[]> trailers() {
         lock.lock();

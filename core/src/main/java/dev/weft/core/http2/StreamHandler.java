@@ -194,6 +194,9 @@ final class StreamHandler implements Runnable {
                 req.scheme() == null ? (conn.channel.secure() ? "https" : "http") : req.scheme(), req.authority(),
                 view.host, path, query, "HTTP/2", conn.channel, remote, local,
                 conn.listener.config().http().xffNumTrustedHops(), r);
+        if (!(s.inputEnded() && s.noQueuedInput())) {
+            fr.bodySource(max -> s.peek(max, conn.streamIdleNanos()));
+        }
         dev.weft.core.filter.LocalReply reply = filters.run(fr);
         ctx.policy(fr.decision(), fr.metadata());
         if (fr.mutated()) {

@@ -82,6 +82,24 @@ public final class ChannelInput {
         return n;
     }
 
+    /**
+     * Makes room for {@code n} unread bytes (a filter reading ahead into a request body): a larger heap buffer, with
+     * the unread bytes, replaces a smaller one. The pool's buffer goes back to the pool; the next idle wait
+     * ({@link #fillIdle()}) borrows one again, so the larger buffer lives only while that request is read. Callers
+     * re-read {@link #buffer()}.
+     */
+    public void ensureCapacity(int n) {
+        if (buffer.capacity() >= n) {
+            return;
+        }
+        ByteBuffer larger = ByteBuffer.allocate(n);
+        larger.put(buffer).flip();
+        if (pooled) {
+            BufferPool.release(buffer); // takes only its own direct buffers, never this heap one
+        }
+        buffer = larger;
+    }
+
     /** Gives a pooled buffer back; call once, from the owner thread, after the last use. */
     public void release() {
         if (pooled && buffer != null) {
