@@ -7,7 +7,7 @@ import dev.weft.admin.stats.Counter;
  * policy has a descriptor. Every bucket refills at the same instants, whole fill intervals after the limiter's
  * epoch. Thread-safe and lock-free; {@link #acquire} allocates only when it meets a new key.
  */
-final class Limiter {
+public final class Limiter {
     private final LimitPolicy policy;
     private final BucketSpec spec;
     private final long epochNanos;
@@ -20,7 +20,7 @@ final class Limiter {
      * @param nowNanos the monotonic clock now: the epoch of the fill intervals
      * @param overflow counts requests whose new key found the bucket table full, or null
      */
-    Limiter(LimitPolicy policy, long nowNanos, Counter overflow) {
+    public Limiter(LimitPolicy policy, long nowNanos, Counter overflow) {
         this.policy = policy;
         this.spec = policy.bucket();
         this.epochNanos = nowNanos;
@@ -30,12 +30,12 @@ final class Limiter {
         this.overflow = overflow;
     }
 
-    LimitPolicy policy() {
+    public LimitPolicy policy() {
         return policy;
     }
 
     /** Whole fill intervals since the epoch; a clock read taken just before the epoch counts as interval 0. */
-    long fillIndex(long nowNanos) {
+    public long fillIndex(long nowNanos) {
         long elapsed = nowNanos - epochNanos;
         return elapsed <= 0 ? 0 : elapsed / intervalNanos;
     }
@@ -45,7 +45,7 @@ final class Limiter {
      *
      * @return the tokens left in it (0 or more), or {@link TokenBucket#EMPTY} when the request is over the limit
      */
-    long acquire(String key, long nowNanos) {
+    public long acquire(String key, long nowNanos) {
         long f = fillIndex(nowNanos);
         while (true) {
             TokenBucket b = key == null || keyed == null ? shared : keyed.bucket(key, f);
@@ -61,7 +61,7 @@ final class Limiter {
     }
 
     /** Seconds until the next fill, rounded up (x-ratelimit-reset); at least 1. */
-    long resetSeconds(long nowNanos) {
+    public long resetSeconds(long nowNanos) {
         long next = epochNanos + (fillIndex(nowNanos) + 1) * intervalNanos;
         long left = Math.max(next - nowNanos, 1);
         return (left + 999_999_999L) / 1_000_000_000L;

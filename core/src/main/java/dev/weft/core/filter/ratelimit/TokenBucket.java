@@ -28,16 +28,16 @@ import java.lang.invoke.VarHandle;
  * stored state as current and never moves the index back. A refused acquire writes nothing, so an exhausted bucket
  * under load costs readers only a shared cache line, no CAS traffic.
  */
-final class TokenBucket {
+public final class TokenBucket {
     static final int TOKEN_BITS = 24;
     private static final long TOKEN_MASK = (1L << TOKEN_BITS) - 1;
     /** The state of a bucket the sweeper removed from its map: callers look the key up again. */
     private static final long RETIRED_STATE = -1L;
 
     /** {@link #tryAcquire} result: no token left. */
-    static final long EMPTY = -1;
+    public static final long EMPTY = -1;
     /** {@link #tryAcquire} result: the bucket was retired by the sweeper; look it up again. */
-    static final long RETIRED = -2;
+    public static final long RETIRED = -2;
 
     private static final VarHandle STATE;
 
@@ -53,7 +53,7 @@ final class TokenBucket {
     private volatile long state;
 
     /** A full bucket at fill index {@code fillIndex}. */
-    TokenBucket(BucketSpec spec, long fillIndex) {
+    public TokenBucket(BucketSpec spec, long fillIndex) {
         state = pack(fillIndex, spec.maxTokens());
     }
 
@@ -62,7 +62,7 @@ final class TokenBucket {
      *
      * @return the tokens left after taking one (0 or more), {@link #EMPTY} when there was none, or {@link #RETIRED}
      */
-    long tryAcquire(BucketSpec spec, long fillIndex) {
+    public long tryAcquire(BucketSpec spec, long fillIndex) {
         while (true) {
             long s = (long) STATE.getVolatile(this);
             if (s == RETIRED_STATE) {
@@ -84,7 +84,7 @@ final class TokenBucket {
     }
 
     /** The tokens the bucket holds at {@code fillIndex}, without taking any; 0 for a retired bucket. */
-    long available(BucketSpec spec, long fillIndex) {
+    public long available(BucketSpec spec, long fillIndex) {
         long s = (long) STATE.getVolatile(this);
         if (s == RETIRED_STATE) {
             return 0;
