@@ -55,6 +55,7 @@ class CorsE2ETest {
                         default_policy:
                           allow_origin_string_match: [{exact: "https://default.weft.local"}]
                           expose_headers: x-default
+                      - name: local_rate_limit
                     virtual_hosts:
                       - name: app
                         domains: ["localhost"]
@@ -91,6 +92,10 @@ class CorsE2ETest {
                             direct_response: {status: 404, body: "not here"}
                           - match: {prefix: /dead}
                             route: {cluster: dead}
+                          - match: {prefix: /limited}
+                            per_filter_config:
+                              local_rate_limit: {token_bucket: {max_tokens: 1, fill_interval: 24h}}
+                            route: {cluster: a}
                           - match: {prefix: /}
                             route: {cluster: a}
                       - name: rest
@@ -292,6 +297,14 @@ class CorsE2ETest {
         assertEquals(502, dead.status());
         assertEquals(APP, dead.header("access-control-allow-origin"));
         assertEquals("true", dead.header("access-control-allow-credentials"));
+        // a later filter's reply: local_rate_limit's 429, so the page can read why it was refused
+        assertEquals(200, app(p, "GET", "/limited", "origin", APP).status());
+        Resp limited = app(p, "GET", "/limited", "origin", APP);
+        assertEquals(429, limited.status());
+        assertEquals("local_rate_limited", limited.body());
+        assertEquals(List.of(APP), limited.all("access-control-allow-origin"));
+        assertEquals("x-request-id, x-upstream", limited.header("access-control-expose-headers"));
+        assertTrue(variesByOrigin(limited));
     }
 
     @ParameterizedTest

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: lookups are a {@link ConcurrentHashMap} read; the slot count is reserved by CAS before a bucket is
  * inserted, so the table never holds more than {@code max_buckets}; a sweep runs at most once per fill interval (no
  * bucket can become full between two fills, since refills happen only at interval boundaries) on the thread that
- * first needs a slot, so a table full of busy keys costs a request one failed CAS, not a scan.
+ * first needs a slot, so a table full of busy keys costs a request two reads, not a scan.
  */
 final class KeyedBuckets {
     private final BucketSpec spec;

@@ -100,9 +100,4 @@ final class LocalRateLimitFilter implements HttpFilter {
     private static boolean sampled(int percent) {
         return percent >= 100 || percent > 0 && ThreadLocalRandom.current().nextInt(100) < percent;
     }
-
-    /** The listener's limiter, or null: a test seam. */
-    Limiter listenerLimiter() {
-        return listenerLimiter;
-    }
 }

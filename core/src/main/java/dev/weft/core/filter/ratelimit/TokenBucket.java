@@ -31,7 +31,10 @@ import java.lang.invoke.VarHandle;
 public final class TokenBucket {
     static final int TOKEN_BITS = 24;
     private static final long TOKEN_MASK = (1L << TOKEN_BITS) - 1;
-    /** The state of a bucket the sweeper removed from its map: callers look the key up again. */
+    /**
+     * The state of a bucket the sweeper removed from its map: callers look the key up again. As a packed state it
+     * would be fill index 2^40 - 1, which no limit reaches.
+     */
     private static final long RETIRED_STATE = -1L;
 
     /** {@link #tryAcquire} result: no token left. */
