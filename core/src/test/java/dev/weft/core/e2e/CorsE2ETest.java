@@ -65,6 +65,7 @@ class CorsE2ETest {
                               - {exact: "https://app.weft.local"}
                               - {suffix: ".weft.local"}
                               - {prefix: "http://localhost:", ignore_case: true}
+                              - {contains: "-staging."}
                               - {safe_regex: {regex: "https://[a-z]+\\\\.example\\\\.com"}}
                             allow_methods: "GET, POST, PUT"
                             allow_headers: "content-type, authorization"
@@ -226,7 +227,7 @@ class CorsE2ETest {
     @EnumSource(Proto.class)
     void everyMatcherKindAllowsItsOriginsAndNoOthers(Proto p) throws Exception {
         for (String origin : List.of(APP, "https://api.weft.local", "http://localhost:3000", "HTTP://LOCALHOST:8080",
-                "https://shop.example.com")) {
+                "https://shop.example.com", "https://web-staging.partner.net")) {
             Resp r = app(p, "GET", "/res", "origin", origin);
             assertEquals(200, r.status());
             assertEquals("a", r.header("x-upstream"));
@@ -238,7 +239,8 @@ class CorsE2ETest {
             assertTrue(variesByOrigin(r));
         }
         for (String origin : List.of("https://weft.local", "https://weft.local.evil.com", "https://app.weft.locale",
-                "https://shop.example.com.evil.net", "https://localhost:3000", "null")) {
+                "https://shop.example.com.evil.net", "https://localhost:3000", "https://staging.partner.net",
+                "null")) {
             Resp r = app(p, "GET", "/res", "origin", origin);
             assertEquals(200, r.status(), origin);
             assertNoCorsHeaders(r);
