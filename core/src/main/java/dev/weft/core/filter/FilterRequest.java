@@ -103,6 +103,7 @@ public final class FilterRequest {
     private List<String> removed;
     private List<String[]> set;
     private List<String[]> responseAdds;
+    private List<String[]> responseSets;
     private Map<String, Object> attributes;
     private Map<String, String> metadata;
     private StringBuilder decision;
@@ -136,6 +137,7 @@ public final class FilterRequest {
         removed = null;
         set = null;
         responseAdds = null;
+        responseSets = null;
         attributes = null;
         metadata = null;
         decision = null;
@@ -363,6 +365,20 @@ public final class FilterRequest {
     }
 
     /**
+     * Sets a header on the response the client gets, whether from the upstream or a local reply, replacing any field
+     * of that name the upstream sent (e.g. CORS's {@code access-control-allow-origin}, which a browser refuses when it
+     * has two values). A later set of the same name replaces an earlier one.
+     */
+    public void setResponseHeader(String name, String value) {
+        String lower = checked(name, value);
+        if (responseSets == null) {
+            responseSets = new ArrayList<>(4);
+        }
+        responseSets.removeIf(h -> h[0].equals(lower));
+        responseSets.add(new String[] {lower, value});
+    }
+
+    /**
      * The lower-case name; a name that is not an RFC 9110 token or a value with CR, LF or NUL (header injection, e.g.
      * from a JWT claim) is refused with IllegalArgumentException, which the chain turns into a 500.
      */
@@ -387,7 +403,7 @@ public final class FilterRequest {
 
     /** True when a filter changed request or response headers. */
     public boolean mutated() {
-        return removed != null || set != null || responseAdds != null;
+        return removed != null || set != null || responseAdds != null || responseSets != null;
     }
 
     /** Names removed from the request, and the names of headers set (their originals are dropped); may be empty. */
@@ -412,6 +428,11 @@ public final class FilterRequest {
     /** Headers added to the response, as name / value pairs; may be empty. */
     public List<String[]> responseHeadersAdded() {
         return responseAdds == null ? List.of() : responseAdds;
+    }
+
+    /** Headers set on the response (replacing the upstream's of the same name), as name / value pairs; may be empty. */
+    public List<String[]> responseHeadersSet() {
+        return responseSets == null ? List.of() : responseSets;
     }
 
     // ---- state shared along the chain, and the record of decisions --------------------------------------------

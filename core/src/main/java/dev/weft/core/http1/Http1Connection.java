@@ -435,9 +435,10 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         ctx.policy(fr.decision(), fr.metadata());
         if (fr.mutated()) {
             requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());
-            responsePlan = responsePlan.with(List.of(), List.of(), fr.responseHeadersAdded());
-            if (!fr.responseHeadersAdded().isEmpty()) {
-                filterReplyPlan = HeaderPlan.EMPTY.with(List.of(), List.of(), fr.responseHeadersAdded());
+            responsePlan = responsePlan.with(List.of(), fr.responseHeadersSet(), fr.responseHeadersAdded());
+            if (!fr.responseHeadersAdded().isEmpty() || !fr.responseHeadersSet().isEmpty()) {
+                filterReplyPlan = HeaderPlan.EMPTY.with(List.of(), fr.responseHeadersSet(),
+                        fr.responseHeadersAdded());
             }
         }
         return reply;
@@ -462,7 +463,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         adds.addAll(filterRequest.responseHeadersAdded());
         ByteBuffer reply = LocalReplies.build(downHead, r.status(), r.contentType(), r.body(), null,
                 options.serverHeader(), keepAlive(head, hasBody), http10KeepAlive(head), head.isHead(),
-                HeaderPlan.EMPTY.with(List.of(), List.of(), adds));
+                HeaderPlan.EMPTY.with(List.of(), filterRequest.responseHeadersSet(), adds));
         writeDown(reply);
         ctx.completed(true);
         ctx.addBytesSent(head.isHead() ? 0 : r.body().length());

@@ -201,9 +201,10 @@ final class StreamHandler implements Runnable {
         ctx.policy(fr.decision(), fr.metadata());
         if (fr.mutated()) {
             requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());
-            responsePlan = responsePlan.with(List.of(), List.of(), fr.responseHeadersAdded());
-            if (!fr.responseHeadersAdded().isEmpty()) {
-                filterReplyPlan = HeaderPlan.EMPTY.with(List.of(), List.of(), fr.responseHeadersAdded());
+            responsePlan = responsePlan.with(List.of(), fr.responseHeadersSet(), fr.responseHeadersAdded());
+            if (!fr.responseHeadersAdded().isEmpty() || !fr.responseHeadersSet().isEmpty()) {
+                filterReplyPlan = HeaderPlan.EMPTY.with(List.of(), fr.responseHeadersSet(),
+                        fr.responseHeadersAdded());
             }
         }
         if (reply == null) {
@@ -223,6 +224,9 @@ final class StreamHandler implements Runnable {
         }
         for (String[] f : reply.headers()) {
             h.add(new String[] {f[0].toLowerCase(Locale.ROOT), f[1]});
+        }
+        for (String[] f : fr.responseHeadersSet()) {
+            h.add(f);
         }
         for (String[] f : fr.responseHeadersAdded()) {
             h.add(f);

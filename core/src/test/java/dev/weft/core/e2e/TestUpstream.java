@@ -504,6 +504,11 @@ final class TestUpstream implements AutoCloseable {
             out.flush();
             return true; // keep the connection: a proxy that wrongly reused it would read garbage
         }
+        if (path.equals("/with-cors-headers")) {
+            // an upstream that answers CORS itself, with a wildcard the proxy's policy must replace, not repeat
+            return respond(out, 200, "text/plain", "own cors", "access-control-allow-origin: *\r\n"
+                    + "access-control-expose-headers: x-own\r\nvary: accept-encoding\r\n", clientClose);
+        }
         if (path.startsWith("/status/")) {
             int status = Integer.parseInt(path.substring("/status/".length()));
             return respond(out, status, "text/plain", "status " + status, "", clientClose);
