@@ -17,10 +17,11 @@ import java.util.List;
  *
  * <p>The text form, for the access log's {@code %POLICY_DECISION%}, is one line:
  * <pre>
- * rbac[authz] denied action=ALLOW policy=- near=[frontend:principals] shadow=allowed[ops] request="GET /admin"
+ * rbac[authz] denied action=ALLOW policy=- near=[frontend] shadow=allowed[ops] request="GET /admin"
  *   seen=[uri_san=spiffe://mesh/ns/a/sa/web subject="CN=web" direct=10.0.0.7:51234 remote=10.0.0.7 sni=-]
  * </pre>
- * ({@code near} lists ALLOW policies that matched on one side only: their permissions, or their principals.)
+ * ({@code near} lists ALLOW policies whose permissions cover the request but whose principals do not admit the
+ * caller; the query is left out of {@code request}, as it may carry secrets.)
  *
  * @param shadow       "allowed", "denied" or null without shadow rules
  * @param shadowPolicy the shadow engine's matched policy, or null
@@ -60,7 +61,10 @@ public record DecisionTrace(long timeMillis, String listener, String filter, Str
                 r.requestedServerName());
     }
 
-    /** ALLOW policies that matched on one side only ("name:permissions" matched, or "name:principals"). */
+    /**
+     * The ALLOW policies that came closest: their permissions cover the request, their principals do not admit the
+     * caller ("this is the kind of request the policy is about, but you are not one of its principals").
+     */
     private static List<String> near(RbacEngine engine, FilterRequest r) {
         if (engine == null || engine.action() != RbacEngine.Action.ALLOW) {
             return List.of();
@@ -68,10 +72,8 @@ public record DecisionTrace(long timeMillis, String listener, String filter, Str
         List<String> out = new ArrayList<>(MAX_NEAR);
         for (int i = 0; i < engine.size() && out.size() < MAX_NEAR; i++) {
             RbacPolicy p = engine.policy(i);
-            boolean permission = RbacPolicy.anyMatches(p.permissions(), r);
-            boolean principal = RbacPolicy.anyMatches(p.principals(), r);
-            if (permission != principal) {
-                out.add(p.name() + (permission ? ":permissions" : ":principals"));
+            if (RbacPolicy.anyMatches(p.permissions(), r) && !RbacPolicy.anyMatches(p.principals(), r)) {
+                out.add(p.name());
             }
         }
         return List.copyOf(out);
