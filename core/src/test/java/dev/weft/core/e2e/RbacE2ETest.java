@@ -153,6 +153,9 @@ class RbacE2ETest {
                 + "rbac[authz] shadow_denied action=DENY policy=shadow-block request=\"GET /public/shadowed-1\" "
                 + "seen=[direct=127.0.0.1:"), line);
         assertTrue(line.endsWith("; rbac[authz] allowed policy=public"), line);
+        String prometheus = f.admin("/stats/prometheus").body();
+        assertTrue(prometheus.contains("\nweft_http_rbac_shadow_denied_total{http_conn_manager_prefix=\"edge\",} "
+                + (shadowDenied + 2) + ".0\n"), prometheus);
     }
 
     @ParameterizedTest

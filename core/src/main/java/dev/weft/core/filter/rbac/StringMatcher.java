@@ -53,9 +53,22 @@ public final class StringMatcher {
             case SUFFIX -> s.length() >= value.length()
                     && s.regionMatches(ignoreCase, s.length() - value.length(), value, 0, value.length());
             case CONTAINS -> contains(s);
-            case REGEX -> (regexLiteralStart == null || s.startsWith(regexLiteralStart))
-                    && regex.matcher(s).matches();
+            case REGEX -> (regexLiteralStart == null || s.startsWith(regexLiteralStart)) && regexMatches(s);
         };
+    }
+
+    /**
+     * java.util.regex recurses per repetition of some constructs (e.g. {@code (a|b)*}) and can overflow the stack on a
+     * long client-controlled value. Neither "matched" nor "not matched" is safe then (a DENY policy would let the
+     * request through), so it becomes a filter failure, which the chain answers with 500.
+     */
+    private boolean regexMatches(String s) {
+        try {
+            return regex.matcher(s).matches();
+        } catch (StackOverflowError e) {
+            throw new IllegalStateException("regex \"" + regex.pattern() + "\" overflowed the stack on a value of "
+                    + s.length() + " characters");
+        }
     }
 
     private boolean contains(String s) {

@@ -94,6 +94,22 @@ class RbacMatcherTest {
     }
 
     @Test
+    void aRegexThatOverflowsTheStackFailsTheFilterInsteadOfDeciding() {
+        // both verdicts would be wrong for one of ALLOW / DENY: the chain turns the exception into a 500
+        RbacEngine deny = config("""
+                        rules:
+                          action: DENY
+                          policies:
+                            p: {permissions: [{header: {name: x-v, safe_regex_match: {regex: "(a|b)*"}}}],
+                                principals: [{any: true}]}
+                """).rules();
+        FilterRequest r = request().header("x-v", "ab".repeat(200_000)).build();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> deny.firstMatch(r));
+        assertTrue(e.getMessage().contains("overflowed the stack"), e.getMessage());
+    }
+
+    @Test
     void methodIsOneOrAList() {
         FilterRequest get = request().method("GET").build();
         assertTrue(permits("{method: GET}", get));
