@@ -10,6 +10,7 @@ import dev.weft.codec.http1.RequestHead;
 import dev.weft.codec.http1.RequestHeadParser;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,8 +127,8 @@ final class AdminConnection implements Runnable {
             if (head.expectContinue()) {
                 writeContinue(); // RFC 9110 section 10.1.1: the request will be processed, send the body
             }
-            java.io.ByteArrayOutputStream kept = decision.endpoint().access() == AdminEndpoints.Access.QUERY
-                    ? new java.io.ByteArrayOutputStream((int) Math.max(0, head.contentLength())) : null;
+            ByteArrayOutputStream kept = decision.endpoint().access() == AdminEndpoints.Access.QUERY
+                    ? new ByteArrayOutputStream((int) Math.max(0, head.contentLength())) : null;
             try {
                 if (!readBody(body, head.contentLength(), kept)) {
                     return AdminResponse.text(413, "admin request bodies are limited to " + MAX_BODY_BYTES
@@ -165,7 +166,7 @@ final class AdminConnection implements Runnable {
      *
      * @return false when the body is longer than {@link #MAX_BODY_BYTES}
      */
-    private boolean readBody(BodyFraming.Kind kind, long contentLength, java.io.ByteArrayOutputStream kept)
+    private boolean readBody(BodyFraming.Kind kind, long contentLength, ByteArrayOutputStream kept)
             throws IOException, Http1Exception {
         long deadline = System.currentTimeMillis() + HEAD_TIMEOUT_MILLIS;
         if (kind == BodyFraming.Kind.CONTENT_LENGTH) {
@@ -202,7 +203,7 @@ final class AdminConnection implements Runnable {
     }
 
     /** Consumes {@code n} buffered body bytes, copying them to {@code kept} when it is not null. */
-    private void keep(java.io.ByteArrayOutputStream kept, int n) {
+    private void keep(ByteArrayOutputStream kept, int n) {
         if (kept != null) {
             kept.write(in.array(), in.arrayOffset() + in.position(), n);
         }

@@ -1,5 +1,6 @@
 package dev.weft.core.filter.rbac;
 
+import dev.weft.core.io.Addresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -44,7 +45,7 @@ public final class Cidr {
      * @throws IllegalArgumentException with a message for the config error
      */
     public static Cidr parse(String address, int prefixLength) {
-        if (!dev.weft.core.io.Addresses.isIpLiteral(address)) {
+        if (!Addresses.isIpLiteral(address)) {
             throw new IllegalArgumentException("'" + address + "' is not an IPv4 or IPv6 address");
         }
         byte[] bytes;
@@ -89,7 +90,7 @@ public final class Cidr {
             long v4 = parseIpv4(ip);
             return v4 >= 0 && !ipv6 && ((int) v4 & mask4) == network4;
         }
-        if (!dev.weft.core.io.Addresses.isIpLiteral(ip)) {
+        if (!Addresses.isIpLiteral(ip)) {
             return false;
         }
         try {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A request an operator describes to {@code POST /authz/explain} instead of sending it: the JSON body, checked field
@@ -133,7 +134,7 @@ record ExplainRequest(String listener, String method, String scheme, String path
         for (String k : m.keySet()) {
             if (!fields.contains(k)) {
                 throw new IllegalArgumentException(prefix + k + ": unknown field; known: "
-                        + String.join(", ", new java.util.TreeSet<>(fields)));
+                        + String.join(", ", new TreeSet<>(fields)));
             }
         }
     }

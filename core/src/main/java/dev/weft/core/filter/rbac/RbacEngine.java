@@ -1,6 +1,7 @@
 package dev.weft.core.filter.rbac;
 
 import dev.weft.core.filter.FilterRequest;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -26,7 +27,7 @@ public final class RbacEngine {
     public RbacEngine(Action action, List<RbacPolicy> policies) {
         this.action = action;
         this.policies = policies.stream()
-                .sorted(java.util.Comparator.comparing(RbacPolicy::name))
+                .sorted(Comparator.comparing(RbacPolicy::name))
                 .toArray(RbacPolicy[]::new);
     }
 
