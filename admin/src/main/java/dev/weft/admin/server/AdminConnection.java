@@ -10,6 +10,7 @@ import dev.weft.codec.http1.RequestHead;
 import dev.weft.codec.http1.RequestHeadParser;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,10 @@ final class AdminConnection implements Runnable {
     private static final int READ_BUFFER_BYTES = 8 * 1024;
     /** From the end of one response to the end of the next head: bounds idle keep-alive and slow heads alike. */
     static final int HEAD_TIMEOUT_MILLIS = 30_000;
-    /** Admin POSTs carry no meaningful body; more than this is refused (RFC 9110 section 15.5.14: 413). */
+    /**
+     * Admin POSTs carry no body except the JSON of {@code /authz/explain}; more than this is refused (RFC 9110
+     * section 15.5.14: 413).
+     */
     static final long MAX_BODY_BYTES = 64 * 1024;
 
     private final Socket socket;
@@ -123,13 +127,18 @@ final class AdminConnection implements Runnable {
             if (head.expectContinue()) {
                 writeContinue(); // RFC 9110 section 10.1.1: the request will be processed, send the body
             }
+            ByteArrayOutputStream kept = decision.endpoint().access() == AdminEndpoints.Access.QUERY
+                    ? new ByteArrayOutputStream((int) Math.max(0, head.contentLength())) : null;
             try {
-                if (!discardBody(body, head.contentLength())) {
+                if (!readBody(body, head.contentLength(), kept)) {
                     return AdminResponse.text(413, "admin request bodies are limited to " + MAX_BODY_BYTES
                             + " bytes\n").closing();
                 }
             } catch (Http1Exception e) {
                 return AdminResponse.text(e.violation().status(), e.violation().detail() + "\n").closing();
+            }
+            if (kept != null) {
+                request = request.withBody(kept.toByteArray());
             }
         }
         return router.handle(decision.endpoint(), request);
@@ -138,7 +147,8 @@ final class AdminConnection implements Runnable {
     private static AdminRequest request(RequestHead head) {
         return new AdminRequest(head.method(), head.path() == null ? "" : head.path(),
                 QueryParameters.parse(head.query()), head.host(), head.firstValue("origin"),
-                head.firstValue("sec-fetch-site"), head.firstValue("authorization"));
+                head.firstValue("sec-fetch-site"), head.firstValue("authorization"), head.firstValue("content-type"),
+                null);
     }
 
     /** Feeds the parser until the head is complete; false on end of stream. */
@@ -152,11 +162,12 @@ final class AdminConnection implements Runnable {
     }
 
     /**
-     * Reads and drops the request body, which the admin endpoints never use.
+     * Reads the request body into {@code kept}, or drops it when null (only {@code /authz/explain} uses one).
      *
      * @return false when the body is longer than {@link #MAX_BODY_BYTES}
      */
-    private boolean discardBody(BodyFraming.Kind kind, long contentLength) throws IOException, Http1Exception {
+    private boolean readBody(BodyFraming.Kind kind, long contentLength, ByteArrayOutputStream kept)
+            throws IOException, Http1Exception {
         long deadline = System.currentTimeMillis() + HEAD_TIMEOUT_MILLIS;
         if (kind == BodyFraming.Kind.CONTENT_LENGTH) {
             long left = contentLength;
@@ -165,7 +176,7 @@ final class AdminConnection implements Runnable {
                     throw new EOFException("body ended early");
                 }
                 int n = (int) Math.min(left, in.remaining());
-                in.position(in.position() + n);
+                keep(kept, n);
                 left -= n;
             }
             return true;
@@ -187,8 +198,16 @@ final class AdminConnection implements Runnable {
             if (total > MAX_BODY_BYTES) {
                 return false;
             }
-            in.position(in.position() + (int) n);
+            keep(kept, (int) n);
         }
+    }
+
+    /** Consumes {@code n} buffered body bytes, copying them to {@code kept} when it is not null. */
+    private void keep(ByteArrayOutputStream kept, int n) {
+        if (kept != null) {
+            kept.write(in.array(), in.arrayOffset() + in.position(), n);
+        }
+        in.position(in.position() + n);
     }
 
     /** Reads more bytes into {@link #in}, keeping unconsumed ones; false on end of stream. */

@@ -20,12 +20,23 @@ final class AdminEndpoints {
         /** Reads state: GET or HEAD. */
         READ("GET, HEAD"),
         /** Changes state: POST only, so that a link, an image or a prefetch can never trigger it. */
-        MUTATE("POST");
+        MUTATE("POST"),
+        /**
+         * Reads state described by a JSON request body (e.g. {@code /authz/explain}): POST, since GET has no body.
+         * It gets MUTATE's cross-site refusal and must be sent as {@code application/json}, which an HTML form
+         * cannot send: a cross-site page would need a CORS preflight, which the admin server never grants.
+         */
+        QUERY("POST");
 
         private final String allow;
 
         Access(String allow) {
             this.allow = allow;
+        }
+
+        /** Whether a browser page of another site must be refused (state changes and body-carrying queries). */
+        boolean crossSiteChecked() {
+            return this != READ;
         }
 
         /** The Allow field of a 405 (RFC 9110 section 15.5.6). */
@@ -34,7 +45,7 @@ final class AdminEndpoints {
         }
 
         boolean permits(String method) {
-            return this == MUTATE ? method.equals("POST") : method.equals("GET") || method.equals("HEAD");
+            return this == READ ? method.equals("GET") || method.equals("HEAD") : method.equals("POST");
         }
     }
 
@@ -78,6 +89,10 @@ final class AdminEndpoints {
                 List.of("?format=json"), latency::handle);
         add("/ready", Access.READ, "200 LIVE when ready to serve, else 503 with the server state", List.of(),
                 r -> ready(views));
+        add("/authz/denials", Access.READ, "the last RBAC denials, newest first, with why; ?last=N",
+                List.of("?last=20"), r -> AuthzEndpoints.denials(views, r));
+        add("/authz/explain", Access.QUERY, "how every RBAC filter of a listener would decide a request described "
+                + "in the JSON body (nothing is sent)", List.of(), r -> AuthzEndpoints.explain(views, r));
         add("/healthcheck/fail", Access.MUTATE, "make the proxy's health check fail (e.g. before maintenance)",
                 List.of(), r -> {
                     views.healthcheckFail(true);

@@ -11,9 +11,21 @@ package dev.weft.admin.server;
  * @param origin        the Origin field (RFC 6454 section 7), sent by browsers on POST
  * @param fetchSite     the Sec-Fetch-Site field (Fetch Metadata): same-origin, same-site, cross-site or none
  * @param authorization the Authorization field
+ * @param contentType   the Content-Type field
+ * @param body          the request body for endpoints that read one ({@link AdminEndpoints.Access#QUERY}), else
+ *                      empty
  */
 record AdminRequest(String method, String path, QueryParameters query, String host, String origin,
-                    String fetchSite, String authorization) {
+                    String fetchSite, String authorization, String contentType, byte[] body) {
+
+    AdminRequest {
+        body = body == null ? new byte[0] : body;
+    }
+
+    /** This request with the body that was read after the head. */
+    AdminRequest withBody(byte[] b) {
+        return new AdminRequest(method, path, query, host, origin, fetchSite, authorization, contentType, b);
+    }
 
     boolean isPost() {
         return "POST".equals(method);

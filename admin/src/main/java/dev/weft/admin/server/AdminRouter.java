@@ -46,13 +46,28 @@ final class AdminRouter {
             return Decision.refuse(AdminResponse.text(405, endpoint.path() + " needs " + endpoint.access().allow()
                     + "\n").withHeader("allow", endpoint.access().allow()));
         }
-        if (endpoint.access() == AdminEndpoints.Access.MUTATE) {
+        if (endpoint.access().crossSiteChecked()) {
             refusal = guard.checkSameOrigin(request);
             if (refusal != null) {
                 return Decision.refuse(refusal);
             }
         }
+        if (endpoint.access() == AdminEndpoints.Access.QUERY && !isJson(request.contentType())) {
+            // RFC 9110 section 15.5.16: 415 for a content type the resource does not accept
+            return Decision.refuse(AdminResponse.text(415, endpoint.path() + " takes a JSON body: send "
+                    + "content-type: application/json\n").withHeader("accept-post", AdminResponse.JSON));
+        }
         return new Decision(null, endpoint);
+    }
+
+    /** {@code application/json}, parameters (e.g. charset) allowed, case-insensitive (RFC 9110 section 8.3.1). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return type.equalsIgnoreCase(AdminResponse.JSON);
     }
 
     /** Runs the endpoint; a failing handler becomes a 500 and the connection stays usable. */

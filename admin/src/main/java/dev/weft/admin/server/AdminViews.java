@@ -44,4 +44,23 @@ public interface AdminViews {
 
     /** The Weft version string. */
     String version();
+
+    /**
+     * The last {@code last} authorization denials, newest first, as a JSON array (see {@code GET /authz/denials});
+     * "[]" when the proxy has no authorization filter.
+     */
+    default String authzDenialsJson(int last) {
+        return "[]";
+    }
+
+    /**
+     * How the authorization filters of a listener would decide the request described by {@code requestJson} (see
+     * {@code POST /authz/explain}), as JSON. Sends nothing and changes nothing.
+     *
+     * @throws IllegalArgumentException when the description is malformed or names no listener; its message says
+     *                                  what is wrong (the admin server answers 400 with it)
+     */
+    default String authzExplainJson(String requestJson) {
+        throw new IllegalArgumentException("this proxy has no authorization filters to explain");
+    }
 }

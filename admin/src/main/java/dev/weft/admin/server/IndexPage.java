@@ -26,6 +26,8 @@ final class IndexPage {
             if (e.access() == AdminEndpoints.Access.MUTATE) {
                 html.append("<form method=\"post\" action=\"").append(path).append("\"><button type=\"submit\">")
                         .append(path).append("</button></form>");
+            } else if (e.access() == AdminEndpoints.Access.QUERY) {
+                html.append(path); // needs a JSON body: nothing a link or a button could send
             } else {
                 html.append("<a href=\"").append(path).append("\">").append(path).append("</a>");
                 for (String example : e.examples()) {

@@ -3,9 +3,10 @@ package dev.weft.admin.server;
 /**
  * A minimal streaming JSON writer for the admin reports (RFC 8259): objects, arrays, strings, numbers, booleans.
  * Commas are inserted automatically; names and strings are escaped, including {@code <}, {@code >} and {@code &}
- * so that a report can never close a {@code <script>} element it is embedded in.
+ * so that a report can never close a {@code <script>} element it is embedded in. Public so that the data plane can
+ * render the JSON its {@link AdminViews} return (authorization denials and explanations) the same way.
  */
-final class Json {
+public final class Json {
     private static final int MAX_DEPTH = 32; // the reports nest 4 deep; a bound keeps a bug from growing the stack array
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -13,34 +14,34 @@ final class Json {
     private final boolean[] needsComma = new boolean[MAX_DEPTH];
     private int depth;
 
-    Json beginObject() {
+    public Json beginObject() {
         value();
         out.append('{');
         push();
         return this;
     }
 
-    Json endObject() {
+    public Json endObject() {
         depth--;
         out.append('}');
         return this;
     }
 
-    Json beginArray() {
+    public Json beginArray() {
         value();
         out.append('[');
         push();
         return this;
     }
 
-    Json endArray() {
+    public Json endArray() {
         depth--;
         out.append(']');
         return this;
     }
 
     /** Writes a member name; the next call writes its value. */
-    Json name(String name) {
+    public Json name(String name) {
         value();
         string(name);
         out.append(':');
@@ -48,7 +49,7 @@ final class Json {
         return this;
     }
 
-    Json value(String s) {
+    public Json value(String s) {
         value();
         if (s == null) {
             out.append("null");
@@ -58,20 +59,20 @@ final class Json {
         return this;
     }
 
-    Json value(long n) {
+    public Json value(long n) {
         value();
         out.append(n);
         return this;
     }
 
-    Json value(boolean b) {
+    public Json value(boolean b) {
         value();
         out.append(b);
         return this;
     }
 
     /** A finite double as a JSON number; NaN and infinities (not representable, RFC 8259 section 6) become null. */
-    Json value(double d) {
+    public Json value(double d) {
         value();
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             out.append("null");
@@ -84,25 +85,25 @@ final class Json {
     }
 
     /** Inserts an already serialized JSON value verbatim (e.g. the config dump from the views). */
-    Json raw(String json) {
+    public Json raw(String json) {
         value();
         out.append(json);
         return this;
     }
 
-    Json field(String name, String value) {
+    public Json field(String name, String value) {
         return name(name).value(value);
     }
 
-    Json field(String name, long value) {
+    public Json field(String name, long value) {
         return name(name).value(value);
     }
 
-    Json field(String name, double value) {
+    public Json field(String name, double value) {
         return name(name).value(value);
     }
 
-    Json field(String name, boolean value) {
+    public Json field(String name, boolean value) {
         return name(name).value(value);
     }
 
@@ -112,7 +113,7 @@ final class Json {
     }
 
     /** A JSON string literal for {@code s}, quotes included. */
-    static String quote(String s) {
+    public static String quote(String s) {
         Json j = new Json();
         j.string(s);
         return j.out.toString();

@@ -84,4 +84,20 @@ final class RecordingViews implements AdminViews {
     public String version() {
         return "0.1.0-test";
     }
+
+    @Override
+    public String authzDenialsJson(int last) {
+        calls.add("authzDenialsJson(" + last + ")");
+        return "[{\"last\":" + last + "}]";
+    }
+
+    /** Echoes the body it was given as a JSON string; a body of "bad" is a malformed description. */
+    @Override
+    public String authzExplainJson(String requestJson) {
+        calls.add("authzExplainJson");
+        if (requestJson.equals("bad")) {
+            throw new IllegalArgumentException("path: must start with '/'");
+        }
+        return "{\"body\":" + Json.quote(requestJson) + "}";
+    }
 }

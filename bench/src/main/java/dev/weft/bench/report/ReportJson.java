@@ -1,5 +1,6 @@
 package dev.weft.bench.report;
 
+import dev.weft.core.json.JsonParser;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;

@@ -74,6 +74,11 @@ public final class FilterChain {
         return null;
     }
 
+    /** Filter {@code index} of the chain, in the order of {@link #names()} (for the admin server's explanations). */
+    public HttpFilter filter(int index) {
+        return filters[index];
+    }
+
     /** The filter names, in order. */
     public List<String> names() {
         return List.of(names);

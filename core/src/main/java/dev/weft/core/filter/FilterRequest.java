@@ -97,6 +97,8 @@ public final class FilterRequest {
     private Route route;
 
     private String remoteIp;
+    /** Set by {@link #remoteIp(String)} for a described request: {@link #remoteIp} is not computed. */
+    private boolean remoteIpDescribed;
     /** Set by {@link #identity} for a described request (POST /authz/explain); null: the transport's. */
     private PeerIdentity peerOverride;
     private String sniOverride;
@@ -132,6 +134,7 @@ public final class FilterRequest {
         this.route = route;
         bodySource = null;
         remoteIp = null;
+        remoteIpDescribed = false;
         peerOverride = null;
         sniOverride = null;
         removed = null;
@@ -289,6 +292,20 @@ public final class FilterRequest {
         }
         String candidate = parts[parts.length - trustedHops].trim();
         return dev.weft.core.io.Addresses.isIpLiteral(candidate) ? candidate : direct;
+    }
+
+    /**
+     * True when {@link #remoteIp} is the direct peer's address (no trusted hops, none described), so that a policy
+     * may compare {@link #directRemoteAddress} instead of the text, which costs a string per request.
+     */
+    public boolean remoteIpIsDirect() {
+        return trustedHops <= 0 && !remoteIpDescribed;
+    }
+
+    /** For a described request (see {@link #identity}): the client address policies trust. Call after {@link #reset}. */
+    public void remoteIp(String ip) {
+        this.remoteIp = ip;
+        this.remoteIpDescribed = true;
     }
 
     /** True when the connection is TLS. */

@@ -43,7 +43,7 @@ public final class Route {
      * The literal characters a regex starts with (a safe_regex must match the whole path, so they are a required
      * prefix): stops at the first character with a meaning, and gives up on alternation anywhere (a|b).
      */
-    static String literalStart(String regex) {
+    public static String literalStart(String regex) {
         if (regex.indexOf('|') >= 0) {
             return null;
         }

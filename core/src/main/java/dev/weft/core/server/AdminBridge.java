@@ -7,6 +7,7 @@ import dev.weft.admin.server.EndpointInfo;
 import dev.weft.admin.server.ListenerInfo;
 import dev.weft.core.cluster.Cluster;
 import dev.weft.core.cluster.Host;
+import dev.weft.core.filter.rbac.AuthzAdmin;
 import dev.weft.core.listener.Listener;
 import dev.weft.tls.context.CertInfo;
 
@@ -116,5 +117,37 @@ final class AdminBridge implements AdminViews {
     @Override
     public String version() {
         return WeftVersion.get();
+    }
+
+    @Override
+    public String authzDenialsJson(int last) {
+        return AuthzAdmin.denialsJson(server.filterState(), last);
+    }
+
+    @Override
+    public String authzExplainJson(String requestJson) {
+        return AuthzAdmin.explainJson(requestJson, this::explainTarget);
+    }
+
+    /** The listener an explanation is about: the named one, or the only one when none is named. */
+    private AuthzAdmin.Target explainTarget(String name) {
+        List<Listener> all = server.listeners();
+        Listener found = null;
+        if (name == null && all.size() == 1) {
+            found = all.get(0);
+        }
+        for (Listener l : all) {
+            if (l.config().name().equals(name)) {
+                found = l;
+            }
+        }
+        if (found == null) {
+            List<String> names = all.stream().map(l -> l.config().name()).toList();
+            throw new IllegalArgumentException(name == null ? "listener: is required (listeners: "
+                    + String.join(", ", names) + ")" : "listener: no listener named '" + name + "' (listeners: "
+                    + String.join(", ", names) + ")");
+        }
+        return new AuthzAdmin.Target(found.config().name(), found.localAddress(),
+                found.config().http().xffNumTrustedHops(), found.router(), found.filters());
     }
 }

@@ -1,4 +1,4 @@
-package dev.weft.bench.report;
+package dev.weft.core.json;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,16 +10,17 @@ import java.util.Map;
  * A strict RFC 8259 JSON parser into plain values: objects as insertion-ordered {@link Map}s, arrays as
  * {@link List}s, strings, {@link NumberText} (the literal text, so integers and doubles are each read without loss),
  * booleans and null.
- * Errors carry the line and column of the offending character.
+ * Errors carry the line and column of the offending character. Used for the bench reports and the admin server's
+ * {@code POST /authz/explain} body.
  */
-final class JsonParser {
+public final class JsonParser {
 
     /** A JSON number literal, kept as written. */
-    record NumberText(String text) {
+    public record NumberText(String text) {
     }
 
     /** Malformed JSON at a position. */
-    static final class SyntaxException extends Exception {
+    public static final class SyntaxException extends Exception {
         SyntaxException(String message) {
             super(message);
         }
@@ -36,7 +37,7 @@ final class JsonParser {
     }
 
     /** Parses one JSON value that must make up the whole text (surrounding whitespace and a leading BOM allowed). */
-    static Object parse(String text) throws SyntaxException {
+    public static Object parse(String text) throws SyntaxException {
         JsonParser p = new JsonParser(text);
         if (text.startsWith("\uFEFF")) {
             p.pos = 1;
