@@ -210,7 +210,7 @@ final class ConfigBinder {
             tls = withAlpn(tls, codec, m);
         }
         return new ListenerConfig(name, address, port == null ? 0 : port, reusePort, maxConnections, idleTimeout,
-                headersTimeout, statPrefix, http, virtualHosts, accessLogs, tls, codec, http2);
+                headersTimeout, statPrefix, http, virtualHosts, accessLogs, tls, codec, http2, filters);
     }
 
     /**

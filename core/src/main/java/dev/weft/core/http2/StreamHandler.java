@@ -196,6 +196,9 @@ final class StreamHandler implements Runnable {
                 conn.listener.config().http().xffNumTrustedHops(), r);
         dev.weft.core.filter.LocalReply reply = filters.run(fr);
         ctx.policy(fr.decision(), fr.metadata());
+        if (fr.queryChanged()) {
+            query = fr.query(); // a filter removed a parameter (e.g. a checked access token) from the upstream's view
+        }
         if (fr.mutated()) {
             requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());
             responsePlan = responsePlan.with(List.of(), List.of(), fr.responseHeadersAdded());
