@@ -432,6 +432,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         if (fr.queryChanged()) {
             queryFiltered = true;
             filteredQuery = fr.query();
+            ctx.path(filteredQuery == null ? head.path() : head.path() + "?" + filteredQuery);
         }
         if (fr.mutated()) {
             requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());

@@ -121,9 +121,10 @@ final class JwtConfigParser {
             }
         }
         List<String> params = p.strings("from_params");
-        for (int i = 0; i < params.size(); i++) {
+        List<Node> paramNodes = p.list("from_params");
+        for (int i = 0; i < params.size() && i < paramNodes.size(); i++) {
             if (params.get(i).isEmpty() || params.get(i).indexOf('&') >= 0 || params.get(i).indexOf('=') >= 0) {
-                p.problemAt(null, p.itemPath("from_params", i), "must be a query parameter name");
+                p.problemAt(paramNodes.get(i), p.itemPath("from_params", i), "must be a query parameter name");
             }
         }
         if (!p.has("from_headers") && !p.has("from_params")) {
@@ -212,7 +213,12 @@ final class JwtConfigParser {
             }
             return keyProblems.isEmpty() ? jwks : null;
         } catch (Jwks.BadJwksException e) {
-            m.problem(field, e.getMessage());
+            if (keyProblems.isEmpty()) {
+                m.problem(field, e.getMessage());
+            }
+            for (String problem : keyProblems) {
+                m.problem(field, problem);
+            }
             return null;
         }
     }

@@ -36,7 +36,8 @@ class JwksTest {
         String enc = jwk(RSA.getPublic(), "enc", null).replace("}", ",\"use\":\"enc\"}");
         List<String> problems = new ArrayList<>();
         Jwks k = Jwks.parse(jwks(jwk(RSA.getPublic(), "r", "RS256"), jwk(P256.getPublic(), "e", null),
-                jwk(TestTokens.ec("P-521").getPublic(), null, "ES512"), jwk(TestTokens.ed25519().getPublic(), "o", null),
+                jwk(TestTokens.ec("P-521").getPublic(), null, "ES512"),
+                jwk(TestTokens.ed25519().getPublic(), "o", null),
                 jwk(TestTokens.ed448().getPublic(), "o2", "EdDSA"), enc).getBytes(StandardCharsets.UTF_8), problems);
         assertEquals(List.of(), problems);
         assertEquals(5, k.size());
