@@ -18,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,7 +42,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JwtAuthnE2ETest {
     private static final String ISS = "https://auth.weft.local";
     private static final String PARTNER_ISS = "https://partner.weft.local";
-    private static final Duration RUN = Duration.ofSeconds(30);
 
     private final KeyPair rsa = TestTokens.rsa();
     private final KeyPair p256 = TestTokens.ec("P-256");
@@ -157,42 +154,9 @@ class JwtAuthnE2ETest {
 
     // ---- clients and helpers ------------------------------------------------------------------------------------
 
-    /** A response as {@code curl -i} printed it. */
-    record Resp(int status, String version, List<String[]> fields, String body) {
-        String header(String name) {
-            for (String[] f : fields) {
-                if (f[0].equalsIgnoreCase(name)) {
-                    return f[1];
-                }
-            }
-            return null;
-        }
-    }
-
     /** One request with curl: {@code proto} "h1" (HTTP/1.1) or "h2" (h2c prior knowledge); headers "name: value". */
-    private Resp send(String proto, String pathAndQuery, String... headers) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(E2E.curl(), "-sS", "-i", "--max-time", "20",
-                proto.equals("h2") ? "--http2-prior-knowledge" : "--http1.1"));
-        for (String h : headers) {
-            cmd.add("-H");
-            cmd.add(h);
-        }
-        cmd.add("http://127.0.0.1:" + port + pathAndQuery);
-        E2E.Run run = E2E.runBounded(cmd, RUN);
-        assertEquals(0, run.exitCode(), "curl failed: " + run.err());
-        String text = new String(run.out(), StandardCharsets.UTF_8);
-        int end = text.indexOf("\r\n\r\n");
-        assertTrue(end > 0, text);
-        String[] lines = text.substring(0, end).split("\r\n");
-        List<String[]> fields = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            fields.add(new String[] {lines[i].substring(0, colon), lines[i].substring(colon + 1).trim()});
-        }
-        String[] statusLine = lines[0].split(" ");
-        Resp r = new Resp(Integer.parseInt(statusLine[1]), statusLine[0], fields, text.substring(end + 4));
-        assertEquals(proto.equals("h2") ? "HTTP/2" : "HTTP/1.1", r.version());
-        return r;
+    private CurlResponse send(String proto, String pathAndQuery, String... headers) throws Exception {
+        return CurlResponse.get(proto, "http://127.0.0.1:" + port + pathAndQuery, headers);
     }
 
     /** A path no other request of this test class uses, so the upstream's record of it is this request's. */
@@ -222,7 +186,7 @@ class JwtAuthnE2ETest {
     }
 
     /** Asserts a denial: status, Envoy's reason as the body, the exact RFC 6750 challenge, nothing forwarded. */
-    private void assertDenied(Resp r, int status, String path, String reason) {
+    private void assertDenied(CurlResponse r, int status, String path, String reason) {
         assertEquals(status, r.status(), r.body());
         assertEquals(reason, r.body());
         assertEquals(challenge(path, reason.equals("Jwt is missing") ? null : reason), r.header("www-authenticate"));
@@ -258,7 +222,7 @@ class JwtAuthnE2ETest {
             };
             String token = corpToken(c[0], key, c[1]);
             String path = unique("/api", proto);
-            Resp r = send(proto, path, bearer(token), "x-user-id: forged", "x-jwt-payload: forged");
+            CurlResponse r = send(proto, path, bearer(token), "x-user-id: forged", "x-jwt-payload: forged");
             assertEquals(200, r.status(), c[0] + "/" + c[1] + ": " + r.body());
             TestUpstream.Request got = upstreamGot(path);
             assertEquals(List.of("alice"), got.headers("x-user-id"), c[0]);
@@ -331,7 +295,7 @@ class JwtAuthnE2ETest {
     @ValueSource(strings = {"h1", "h2"})
     void missingTokenGetsAChallengeWithoutAnErrorCode(String proto) throws Exception {
         String path = unique("/api", proto);
-        Resp r = send(proto, path);
+        CurlResponse r = send(proto, path);
         assertDenied(r, 401, path, "Jwt is missing");
         assertEquals("Bearer realm=\"http://127.0.0.1:" + port + path + "\"", r.header("www-authenticate"));
         // another auth scheme in the header is no bearer token
@@ -339,7 +303,7 @@ class JwtAuthnE2ETest {
         assertDenied(send(proto, p2, "Authorization: Basic YWxpY2U6c2VjcmV0"), 401, p2, "Jwt is missing");
         // the query is not part of the realm (a token could be in it)
         String p3 = unique("/api", proto);
-        Resp q = send(proto, p3 + "?x=1");
+        CurlResponse q = send(proto, p3 + "?x=1");
         assertEquals(challenge(p3, null), q.header("www-authenticate"));
     }
 

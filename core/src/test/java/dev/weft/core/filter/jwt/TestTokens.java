@@ -174,7 +174,7 @@ public final class TestTokens {
         }
     }
 
-    /** Claims {@code iss}, {@code sub}, {@code aud}, {@code iat}, {@code exp} = now + {@code expIn} s, and {@code extra}. */
+    /** Claims iss, sub, aud (left out when null), iat = now, exp = now + {@code expIn} seconds, then {@code extra}. */
     public static String claims(String iss, String sub, String aud, long expIn, String extra) {
         long now = System.currentTimeMillis() / 1000;
         return "{\"iss\":\"" + iss + "\",\"sub\":\"" + sub + "\""
