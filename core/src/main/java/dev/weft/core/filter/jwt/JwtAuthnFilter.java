@@ -81,19 +81,13 @@ final class JwtAuthnFilter implements HttpFilter {
             request.decision("jwt:allow no_token");
             return;
         }
-        List<VerifiedJwt> jwts = new ArrayList<>(accepted.size());
-        if (request.attribute(VerifiedJwt.ATTRIBUTE) instanceof List<?> earlier) {
-            for (Object o : earlier) {
-                jwts.add((VerifiedJwt) o); // an earlier jwt_authn filter of the chain
-            }
-        }
-        StringBuilder decision = new StringBuilder("jwt:allow");
-        for (Accepted a : accepted) {
+        for (int i = 0; i < accepted.size(); i++) {
+            Accepted a = accepted.get(i);
             ProviderConfig c = a.provider().config;
             VerifiedToken t = a.token();
             String[] values = t.claimHeaderValues();
-            for (int i = 0; values != null && i < values.length; i++) {
-                setClaimHeader(request, c.claimToHeaders().get(i).headerName(), values[i]);
+            for (int k = 0; values != null && k < values.length; k++) {
+                setClaimHeader(request, c.claimToHeaders().get(k).headerName(), values[k]);
             }
             if (c.forwardPayloadHeader() != null) {
                 request.setRequestHeader(c.forwardPayloadHeader(), t.payloadSegment());
@@ -105,22 +99,36 @@ final class JwtAuthnFilter implements HttpFilter {
                     request.removeQueryParameter(a.where().param());
                 }
             }
-            jwts.add(t.jwt());
-            decision.append(" provider=").append(c.name());
-            if (t.jwt().subject() != null) {
-                decision.append(" sub=").append(printable(t.jwt().subject()));
+        }
+        Object earlier = request.attribute(VerifiedJwt.ATTRIBUTE);
+        VerifiedToken first = accepted.get(0).token();
+        if (accepted.size() == 1 && earlier == null) {
+            request.attribute(VerifiedJwt.ATTRIBUTE, first.jwtList()); // the common case: nothing to build
+            request.decision(first.decision());
+        } else {
+            List<VerifiedJwt> jwts = new ArrayList<>(accepted.size() + 1);
+            if (earlier instanceof List<?> list) {
+                for (Object o : list) {
+                    jwts.add((VerifiedJwt) o); // from an earlier jwt_authn filter of the chain
+                }
             }
+            StringBuilder decision = new StringBuilder("jwt:allow");
+            for (Accepted a : accepted) {
+                jwts.add(a.token().jwt());
+                decision.append(' ').append(a.token().decision(), VerifiedToken.ALLOW.length(),
+                        a.token().decision().length());
+            }
+            request.attribute(VerifiedJwt.ATTRIBUTE, List.copyOf(jwts));
+            request.decision(decision.toString());
         }
-        request.attribute(VerifiedJwt.ATTRIBUTE, List.copyOf(jwts));
-        VerifiedJwt first = accepted.get(0).token().jwt();
-        request.metadata("jwt_authn", "provider", first.provider());
-        if (first.issuer() != null) {
-            request.metadata("jwt_authn", "issuer", printable(first.issuer()));
+        VerifiedJwt jwt = first.jwt();
+        request.metadata("jwt_authn", "provider", jwt.provider());
+        if (jwt.issuer() != null) {
+            request.metadata("jwt_authn", "issuer", VerifiedToken.printable(jwt.issuer()));
         }
-        if (first.subject() != null) {
-            request.metadata("jwt_authn", "subject", printable(first.subject()));
+        if (jwt.subject() != null) {
+            request.metadata("jwt_authn", "subject", VerifiedToken.printable(jwt.subject()));
         }
-        request.decision(decision.toString());
     }
 
     private void setClaimHeader(FilterRequest request, String name, String value) {
@@ -183,20 +191,5 @@ final class JwtAuthnFilter implements HttpFilter {
                 out.append(c >= 0x20 && c < 0x7f ? c : '?');
             }
         }
-    }
-
-    /** Claims in the access log: control characters replaced, so a log line stays one line. */
-    private static String printable(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < 0x20 || s.charAt(i) == 0x7f) {
-                StringBuilder b = new StringBuilder(s.length());
-                for (int k = 0; k < s.length(); k++) {
-                    char c = s.charAt(k);
-                    b.append(c < 0x20 || c == 0x7f ? '?' : c);
-                }
-                return b.toString();
-            }
-        }
-        return s;
     }
 }

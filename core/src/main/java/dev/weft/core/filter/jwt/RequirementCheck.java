@@ -40,15 +40,18 @@ final class RequirementCheck {
 
     private final ProviderVerifier[] providers;
     private final FilterRequest request;
-    private final Outcome[] byProvider;
+    /** Results by provider index, made only for a composite requirement (a single one needs no memory). */
+    private Outcome[] byProvider;
 
     RequirementCheck(ProviderVerifier[] providers, FilterRequest request) {
         this.providers = providers;
         this.request = request;
-        this.byProvider = new Outcome[providers.length];
     }
 
     Outcome evaluate(Requirement r) {
+        if (byProvider == null && !(r instanceof Requirement.Provider)) {
+            byProvider = new Outcome[providers.length];
+        }
         return switch (r) {
             case Requirement.Provider p -> provider(p.index());
             case Requirement.Any any -> any(any.of());
@@ -59,7 +62,7 @@ final class RequirementCheck {
 
     /** Every token in the provider's locations must be valid; none at all is MISSING. */
     private Outcome provider(int i) {
-        if (byProvider[i] != null) {
+        if (byProvider != null && byProvider[i] != null) {
             return byProvider[i];
         }
         ProviderVerifier p = providers[i];
@@ -67,6 +70,13 @@ final class RequirementCheck {
         Outcome o;
         if (tokens.isEmpty()) {
             o = Outcome.MISSING;
+        } else if (tokens.size() == 1) {
+            Found f = tokens.get(0);
+            try {
+                o = new Outcome(JwtStatus.OK, List.of(new Accepted(p, verify(p, f.token()), f)), p.config.name());
+            } catch (InvalidJwtException e) {
+                o = new Outcome(e.status, List.of(), p.config.name());
+            }
         } else {
             List<Accepted> accepted = new ArrayList<>(tokens.size());
             o = null;
@@ -82,7 +92,9 @@ final class RequirementCheck {
                 o = new Outcome(JwtStatus.OK, accepted, p.config.name());
             }
         }
-        byProvider[i] = o;
+        if (byProvider != null) {
+            byProvider[i] = o;
+        }
         return o;
     }
 
@@ -220,7 +232,10 @@ final class RequirementCheck {
     }
 
     private static List<Found> add(List<Found> list, Found f) {
-        List<Found> out = list == null ? new ArrayList<>(2) : list;
+        if (list == null) {
+            return List.of(f); // nearly always the only one
+        }
+        List<Found> out = new ArrayList<>(list);
         out.add(f);
         return out;
     }

@@ -203,7 +203,8 @@ class ProviderVerifierTest {
         assertEquals(1024, c.capacity());
         Jwks k = keys(jwks(jwk(RSA.getPublic(), "k1", null)));
         for (int i = 0; i < 5000; i++) {
-            c.put(new VerifiedToken("token-" + i, k, Jwt.NONE, Jwt.NONE, null, null, null));
+            c.put(new VerifiedToken("token-" + i, k, Jwt.NONE, Jwt.NONE,
+                    new dev.weft.core.filter.VerifiedJwt("p", ISS, "s" + i, java.util.Map.of()), null, null));
         }
         int present = 0;
         for (int i = 0; i < 5000; i++) {
