@@ -1,0 +1,39 @@
+package dev.weft.core.filter.jwt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The filter's page lists every stat with its kind and help, and every denial reason: the docs keep up. */
+class JwtDocsTest {
+    private static final Path DOC = Path.of("..", "docs", "filters", "jwt_authn.md");
+
+    @Test
+    void docListsEveryStatWithItsKind() throws Exception {
+        String doc = Files.readString(DOC);
+        List<String> missing = new ArrayList<>();
+        for (JwtStat s : JwtStat.values()) {
+            String row = "| `" + s.suffix() + "` | " + s.kind().name().toLowerCase() + " | " + s.help() + " |";
+            if (!doc.contains(row)) {
+                missing.add(row);
+            }
+        }
+        assertEquals(List.of(), missing, "docs/filters/jwt_authn.md stats rows missing or out of date");
+    }
+
+    @Test
+    void docListsEveryDenialReason() throws Exception {
+        String doc = Files.readString(DOC);
+        List<String> missing = new ArrayList<>();
+        for (JwtStatus s : JwtStatus.values()) {
+            if (s != JwtStatus.OK && !doc.contains("`" + s.reason() + "`")) {
+                missing.add(s.reason());
+            }
+        }
+        assertEquals(List.of(), missing, "docs/filters/jwt_authn.md outcomes table");
+    }
+}
