@@ -22,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: any request thread reads {@link #snapshot} (volatile, no lock). Fetch bookkeeping is guarded by
  * {@link #lock}, a {@link ReentrantLock} that is never held during the fetch itself (blocking I/O); waiters park on
- * {@link #fetched} with a bound.
+ * {@link #fetched} with a bound. {@link #inFlight} and {@link #retryAfterNanos} are also volatile so that requests
+ * holding expired keys can see "a refresh is running or backing off" without taking the lock.
  */
 final class RemoteJwks {
     /** At most one fetch for an unknown {@code kid} per this interval, per JWK set. */
@@ -48,12 +49,15 @@ final class RemoteJwks {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition fetched = lock.newCondition();
+    // Written under lock; volatile for the lock-free pre-check of refreshInBackground.
+    private volatile boolean inFlight;
+    private volatile boolean lastFailed;
+    /** Before this nanoTime no fetch is started after a failure (meaningful when lastFailed). */
+    private volatile long retryAfterNanos;
     // Guarded by lock.
-    private boolean inFlight;
     private long generation;
     private boolean attempted;
     private long lastAttemptNanos;
-    private boolean lastFailed;
     private boolean kidRefetched;
     private long lastKidRefetchNanos;
 
@@ -95,6 +99,9 @@ final class RemoteJwks {
 
     /** Starts a fetch on a virtual thread if none is running and the failure back-off allows one. */
     void refreshInBackground(Fetcher f) {
+        if (inFlight || (lastFailed && System.nanoTime() - retryAfterNanos < 0)) {
+            return; // the common case while keys are stale: no lock taken
+        }
         lock.lock();
         try {
             if (inFlight || backingOff(System.nanoTime())) {
@@ -151,6 +158,7 @@ final class RemoteJwks {
             try {
                 inFlight = false;
                 lastFailed = keys == null;
+                retryAfterNanos = lastAttemptNanos + FAILED_REFETCH_INTERVAL_NANOS;
                 generation++;
                 fetched.signalAll();
             } finally {

@@ -2,6 +2,7 @@ package dev.weft.core.filter.jwt;
 
 import static dev.weft.core.filter.jwt.TestTokens.b64;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,18 +71,6 @@ class JwtFormatTest {
         assertEquals(List.of(List.of(List.of(1L))), assertDoesNotThrow(() -> Json.parse("[[[1]]]", 3)));
         assertThrows(Json.JsonException.class, () -> Json.parse(new byte[] {'"', (byte) 0xc3, '"'}, 3));
         assertThrows(Json.JsonException.class, () -> Json.parse("[".repeat(100_000), 8)); // no stack overflow
-    }
-
-    private static Object assertDoesNotThrow(ThrowingSupplier s) {
-        try {
-            return s.get();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private interface ThrowingSupplier {
-        Object get() throws Exception;
     }
 
     // ---- the compact serialization -------------------------------------------------------------------------------
