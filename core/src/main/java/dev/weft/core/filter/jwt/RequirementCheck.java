@@ -67,30 +67,18 @@ final class RequirementCheck {
         }
         ProviderVerifier p = providers[i];
         List<Found> tokens = find(p.config);
-        Outcome o;
-        if (tokens.isEmpty()) {
-            o = Outcome.MISSING;
-        } else if (tokens.size() == 1) {
-            Found f = tokens.get(0);
+        Outcome o = tokens.isEmpty() ? Outcome.MISSING : null;
+        List<Accepted> accepted = List.of();
+        for (int k = 0; k < tokens.size() && o == null; k++) {
+            Found f = tokens.get(k);
             try {
-                o = new Outcome(JwtStatus.OK, List.of(new Accepted(p, verify(p, f.token()), f)), p.config.name());
+                accepted = append(accepted, new Accepted(p, verify(p, f.token()), f));
             } catch (InvalidJwtException e) {
                 o = new Outcome(e.status, List.of(), p.config.name());
             }
-        } else {
-            List<Accepted> accepted = new ArrayList<>(tokens.size());
-            o = null;
-            for (Found f : tokens) {
-                try {
-                    accepted.add(new Accepted(p, verify(p, f.token()), f));
-                } catch (InvalidJwtException e) {
-                    o = new Outcome(e.status, List.of(), p.config.name());
-                    break;
-                }
-            }
-            if (o == null) {
-                o = new Outcome(JwtStatus.OK, accepted, p.config.name());
-            }
+        }
+        if (o == null) {
+            o = new Outcome(JwtStatus.OK, accepted, p.config.name());
         }
         if (byProvider != null) {
             byProvider[i] = o;
@@ -205,7 +193,7 @@ final class RequirementCheck {
 
     /** The tokens in the provider's locations: headers first, then query parameters (Envoy's order). */
     private List<Found> find(ProviderConfig c) {
-        List<Found> out = null;
+        List<Found> out = List.of();
         for (HeaderLocation h : c.fromHeaders()) {
             String v = request.header(h.name());
             if (v == null) {
@@ -220,23 +208,25 @@ final class RequirementCheck {
             } else {
                 continue; // another scheme in this header (e.g. Basic): not this provider's token
             }
-            out = add(out, new Found(token, h.name(), null));
+            out = append(out, new Found(token, h.name(), null));
         }
         for (String param : c.fromParams()) {
             String v = request.queryParameter(param);
             if (v != null) {
-                out = add(out, new Found(percentDecoded(v), null, param));
+                out = append(out, new Found(percentDecoded(v), null, param));
             }
         }
-        return out == null ? List.of() : out;
+        return out;
     }
 
-    private static List<Found> add(List<Found> list, Found f) {
-        if (list == null) {
-            return List.of(f); // nearly always the only one
+    /** A list with one more element; one element (nearly always the case) costs no ArrayList. */
+    private static <T> List<T> append(List<T> list, T e) {
+        if (list.isEmpty()) {
+            return List.of(e);
         }
-        List<Found> out = new ArrayList<>(list);
-        out.add(f);
+        List<T> out = new ArrayList<>(list.size() + 1);
+        out.addAll(list);
+        out.add(e);
         return out;
     }
 
