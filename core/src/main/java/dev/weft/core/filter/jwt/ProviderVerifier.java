@@ -57,15 +57,24 @@ final class ProviderVerifier {
 
     /** Verifies one token, or throws why it is not acceptable for this provider. */
     VerifiedToken verify(String token) throws InvalidJwtException {
+        return verify(token, 0, token.length());
+    }
+
+    /** Verifies the token {@code source[from, to)} (e.g. a header value after its prefix). */
+    VerifiedToken verify(String source, int from, int to) throws InvalidJwtException {
         long now = nowSeconds.getAsLong();
         if (cache != null) {
-            VerifiedToken hit = cache.get(token);
+            VerifiedToken hit = cache.get(source, from, to);
             if (hit != null && timely(hit.exp(), hit.nbf(), now) == JwtStatus.OK && hit.keys() == keySource.keys()) {
                 cacheHit.increment();
                 return hit;
             }
             cacheMiss.increment();
         }
+        if (to - from > Jwt.MAX_TOKEN_CHARS) {
+            throw InvalidJwtException.of(JwtStatus.TOO_LARGE); // before copying it out
+        }
+        String token = from == 0 && to == source.length() ? source : source.substring(from, to);
         Jwt jwt = Jwt.parse(token);
         if (!config.issuer().isEmpty() && !config.issuer().equals(jwt.issuer)) {
             throw InvalidJwtException.of(JwtStatus.UNKNOWN_ISSUER);

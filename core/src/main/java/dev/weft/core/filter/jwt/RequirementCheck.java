@@ -16,8 +16,11 @@ import java.util.List;
  */
 final class RequirementCheck {
 
-    /** Where a token was found: a header, or a query parameter; {@code token} is what was found there. */
-    record Found(String token, String header, String param) {
+    /**
+     * A token found in a header (after its prefix) or a query parameter: {@code source[from, to)}, left in place so
+     * a cached token is never copied.
+     */
+    record Found(String source, int from, int to, String header, String param) {
     }
 
     /** A token a provider accepted, and where it came from (for removal when not forwarded). */
@@ -72,7 +75,7 @@ final class RequirementCheck {
         for (int k = 0; k < tokens.size() && o == null; k++) {
             Found f = tokens.get(k);
             try {
-                accepted = append(accepted, new Accepted(p, verify(p, f.token()), f));
+                accepted = append(accepted, new Accepted(p, verify(p, f), f));
             } catch (InvalidJwtException e) {
                 o = new Outcome(e.status, List.of(), p.config.name());
             }
@@ -153,7 +156,7 @@ final class RequirementCheck {
                 continue;
             }
             try {
-                return new Outcome(JwtStatus.OK, List.of(new Accepted(p, verify(p, f.token()), f)), p.config.name());
+                return new Outcome(JwtStatus.OK, List.of(new Accepted(p, verify(p, f), f)), p.config.name());
             } catch (InvalidJwtException e) {
                 if (e.status != JwtStatus.UNKNOWN_ISSUER) {
                     return new Outcome(e.status, List.of(), p.config.name()); // its own provider rejected it
@@ -166,9 +169,9 @@ final class RequirementCheck {
     }
 
     /** Verifies and counts: a token of another issuer is not this provider's rejection. */
-    private static VerifiedToken verify(ProviderVerifier p, String token) throws InvalidJwtException {
+    private static VerifiedToken verify(ProviderVerifier p, Found f) throws InvalidJwtException {
         try {
-            VerifiedToken t = p.verify(token);
+            VerifiedToken t = p.verify(f.source(), f.from(), f.to());
             p.allowed.increment();
             return t;
         } catch (InvalidJwtException e) {
@@ -199,21 +202,25 @@ final class RequirementCheck {
             if (v == null) {
                 continue;
             }
-            String token;
-            if (h.valuePrefix().isEmpty()) {
-                token = v.trim();
-            } else if (v.regionMatches(true, 0, h.valuePrefix(), 0, h.valuePrefix().length())) {
-                // RFC 9110 section 11.1: the auth-scheme is case-insensitive ("bearer" is "Bearer")
-                token = v.substring(h.valuePrefix().length()).trim();
-            } else {
+            int from = h.valuePrefix().length();
+            if (from > 0 && !v.regionMatches(true, 0, h.valuePrefix(), 0, from)) {
                 continue; // another scheme in this header (e.g. Basic): not this provider's token
             }
-            out = append(out, new Found(token, h.name(), null));
+            // RFC 9110 section 11.1: the auth-scheme is case-insensitive ("bearer" is "Bearer"); OWS trimmed
+            int to = v.length();
+            while (from < to && (v.charAt(from) == ' ' || v.charAt(from) == '\t')) {
+                from++;
+            }
+            while (to > from && (v.charAt(to - 1) == ' ' || v.charAt(to - 1) == '\t')) {
+                to--;
+            }
+            out = append(out, new Found(v, from, to, h.name(), null));
         }
         for (String param : c.fromParams()) {
             String v = request.queryParameter(param);
             if (v != null) {
-                out = append(out, new Found(percentDecoded(v), null, param));
+                String token = percentDecoded(v);
+                out = append(out, new Found(token, 0, token.length(), null, param));
             }
         }
         return out;

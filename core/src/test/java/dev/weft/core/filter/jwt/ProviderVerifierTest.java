@@ -208,14 +208,22 @@ class ProviderVerifierTest {
         }
         int present = 0;
         for (int i = 0; i < 5000; i++) {
-            VerifiedToken t = c.get("token-" + i);
+            String key = "Bearer token-" + i;
+            VerifiedToken t = c.get(key, 7, key.length()); // looked up in place, after the prefix
             if (t != null) {
                 assertEquals("token-" + i, t.token());
                 present++;
             }
         }
         assertTrue(present <= 1024 && present > 500, "entries kept: " + present);
-        assertEquals(null, c.get("token-4999x"));
+        assertEquals(null, c.get("token-4999x", 0, 11));
+        // same length and tail (the hashed part), different start: never the other's entry
+        String a = "A".repeat(40) + "same-tail-of-the-signature";
+        String b = "B".repeat(40) + "same-tail-of-the-signature";
+        c.put(new VerifiedToken(a, k, Jwt.NONE, Jwt.NONE,
+                new dev.weft.core.filter.VerifiedJwt("p", ISS, "a", java.util.Map.of()), null, null));
+        assertEquals(a, c.get(a, 0, a.length()).token());
+        assertEquals(null, c.get(b, 0, b.length()));
     }
 
     @Test
