@@ -67,8 +67,8 @@ final class JwtAuthnFilter implements HttpFilter {
         Outcome o = new RequirementCheck(providers, request).evaluate(r);
         if (!o.ok()) {
             denied.increment();
-            request.decision("jwt:deny reason=" + o.status().reason().replace(' ', '_')
-                    + (o.provider() == null ? "" : " provider=" + o.provider()));
+            request.decision(o.provider() == null ? o.status().denyDecision()
+                    : o.status().denyDecision() + " provider=" + o.provider());
             return deny(request, o.status());
         }
         allowed.increment();

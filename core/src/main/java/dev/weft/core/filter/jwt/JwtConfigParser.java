@@ -67,6 +67,7 @@ final class JwtConfigParser {
         } else if (all.keys().isEmpty()) {
             m.problem("providers", "must not be empty");
         } else {
+            List<YamlMap> maps = new ArrayList<>();
             for (String name : all.keys()) {
                 if (!PROVIDER_NAME.matcher(name).matches()) {
                     all.problem(name, "provider name must match [A-Za-z0-9_.-]+");
@@ -79,7 +80,9 @@ final class JwtConfigParser {
                 ProviderConfig c = provider(name, p, context);
                 index.put(name, providers.size());
                 providers.add(c);
+                maps.add(p);
             }
+            outputsAreNotTokenLocations(providers, maps);
         }
         Requirement requirement = m.has("requirement") ? requirement(m, "requirement", index) : null;
         return new JwtAuthnConfig(List.copyOf(providers), requirement);
@@ -151,6 +154,34 @@ final class JwtConfigParser {
         int cacheSize = p.integer("jwt_cache_size", DEFAULT_CACHE_SIZE, 0, MAX_CACHE_SIZE);
         return new ProviderConfig(name, issuer, List.copyOf(audiences), local, remote, List.copyOf(headers),
                 List.copyOf(params), forward, payloadHeader, List.copyOf(claims), skew, cacheSize);
+    }
+
+    /**
+     * The headers a provider writes are removed from every request before tokens are looked for (so clients cannot
+     * forge them): one that is also where a provider reads its token would remove the token.
+     */
+    private static void outputsAreNotTokenLocations(List<ProviderConfig> providers, List<YamlMap> maps) {
+        Map<String, String> readers = new LinkedHashMap<>();
+        for (ProviderConfig c : providers) {
+            for (HeaderLocation h : c.fromHeaders()) {
+                readers.putIfAbsent(h.name(), c.name());
+            }
+        }
+        for (int i = 0; i < providers.size(); i++) {
+            ProviderConfig c = providers.get(i);
+            String reader = c.forwardPayloadHeader() == null ? null : readers.get(c.forwardPayloadHeader());
+            if (reader != null) {
+                maps.get(i).problem("forward_payload_header", "'" + c.forwardPayloadHeader()
+                        + "' is where provider '" + reader + "' reads its token");
+            }
+            for (ClaimToHeader h : c.claimToHeaders()) {
+                reader = readers.get(h.headerName());
+                if (reader != null) {
+                    maps.get(i).problem("claim_to_headers", "header '" + h.headerName() + "' is where provider '"
+                            + reader + "' reads its token");
+                }
+            }
+        }
     }
 
     /** A lower-cased header name, or null (reported). Output headers may not be ones the proxy owns. */

@@ -37,10 +37,13 @@ enum JwtStatus {
     private final String reason;
     /** Envoy's response code detail: {@code jwt_authn_access_denied{<reason with underscores>}}. */
     private final String detail;
+    /** The access log's policy decision for a denial with this status (spaces as underscores, as the detail). */
+    private final String denyDecision;
 
     JwtStatus(String reason) {
         this.reason = reason;
         this.detail = "jwt_authn_access_denied{" + reason.replace(' ', '_') + "}";
+        this.denyDecision = "jwt:deny reason=" + reason.replace(' ', '_');
     }
 
     /** The human-readable reason, Envoy's wording. */
@@ -51,6 +54,11 @@ enum JwtStatus {
     /** The access log's {@code %RESPONSE_CODE_DETAILS%} for a request denied with this status. */
     String detail() {
         return detail;
+    }
+
+    /** {@code jwt:deny reason=<reason with underscores>}: the policy decision of a request denied so. */
+    String denyDecision() {
+        return denyDecision;
     }
 
     /** Missing and unknown issuer are "no token for this provider", not a bad token (Envoy's AnyVerifier rule). */

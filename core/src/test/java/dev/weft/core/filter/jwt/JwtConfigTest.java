@@ -196,4 +196,21 @@ class JwtConfigTest {
                 problems(config(provider(""), "per_filter_config: { jwt_authn: { bogus: 1 } }")));
         assertEquals(List.of(F + ".providers: is required"), problems(config("requirement: {}", "")));
     }
+
+    @Test
+    void anOutputHeaderCannotBeWhereATokenIsRead() {
+        assertEquals(List.of(F + ".providers.corp.forward_payload_header: 'x-token' is where provider 'corp' reads "
+                        + "its token",
+                F + ".providers.corp.claim_to_headers: header 'authorization' is where provider 'b' reads its token"),
+                problems(config("""
+                        providers:
+                          corp:
+                            local_jwks: { inline_string: "%s" }
+                            from_headers: [ { name: x-token } ]
+                            forward_payload_header: x-token
+                            claim_to_headers: [ { claim_name: sub, header_name: authorization } ]
+                          b:
+                            local_jwks: { inline_string: "%s" }
+                        """.formatted(JWKS, JWKS), "")));
+    }
 }
