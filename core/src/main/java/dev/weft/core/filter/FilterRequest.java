@@ -109,6 +109,8 @@ public final class FilterRequest {
     private Map<String, Object> attributes;
     private Map<String, String> metadata;
     private StringBuilder decision;
+    /** True once a filter changed {@link #query} (then the codec sends the new query upstream). */
+    private boolean queryChanged;
 
     /**
      * Starts a new request.
@@ -144,6 +146,7 @@ public final class FilterRequest {
         attributes = null;
         metadata = null;
         decision = null;
+        queryChanged = false;
     }
 
     // ---- the request ------------------------------------------------------------------------------------------
@@ -172,7 +175,7 @@ public final class FilterRequest {
         return path;
     }
 
-    /** The query without '?', or null. */
+    /** The query without '?', or null; as it will go upstream (a parameter a filter removed is gone). */
     public String query() {
         return query;
     }
@@ -230,7 +233,7 @@ public final class FilterRequest {
         return bodySource == null ? null : bodySource.read(max);
     }
 
-    /** One query parameter's first value (percent-decoding not applied), or null. */
+    /** One query parameter's first value (percent-decoding not applied), or null; reflects removals. */
     public String queryParameter(String name) {
         if (query == null) {
             return null;
@@ -370,6 +373,46 @@ public final class FilterRequest {
         if (set != null) {
             set.removeIf(h -> h[0].equals(lower));
         }
+    }
+
+    /**
+     * Drops every occurrence of a query parameter from the request sent upstream (e.g. a credential the filter has
+     * checked); the rest of the query is kept byte for byte, in order. No query left: none is sent.
+     */
+    public void removeQueryParameter(String name) {
+        if (query == null) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder(query.length());
+        boolean removed = false;
+        int i = 0;
+        while (i <= query.length()) {
+            int amp = query.indexOf('&', i);
+            int end = amp < 0 ? query.length() : amp;
+            int eq = query.indexOf('=', i);
+            int nameEnd = eq < 0 || eq > end ? end : eq;
+            if (nameEnd - i == name.length() && query.startsWith(name, i)) {
+                removed = true;
+            } else {
+                if (!kept.isEmpty()) {
+                    kept.append('&');
+                }
+                kept.append(query, i, end);
+            }
+            if (amp < 0) {
+                break;
+            }
+            i = amp + 1;
+        }
+        if (removed) {
+            query = kept.isEmpty() ? null : kept.toString();
+            queryChanged = true;
+        }
+    }
+
+    /** True when a filter changed the query; {@link #query()} is then what the upstream gets. */
+    public boolean queryChanged() {
+        return queryChanged;
     }
 
     /** Adds a header to the response the client gets, whether from the upstream or a local reply. */

@@ -95,6 +95,9 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
     private HeaderPlan responsePlan = HeaderPlan.EMPTY;
     /** The filters' response headers alone, for local replies; null when none. */
     private HeaderPlan filterReplyPlan;
+    /** The query a filter left for the upstream (it removed a parameter), or null: the request's own. */
+    private String filteredQuery;
+    private boolean queryFiltered;
     /**
      * How long the last wait for a request took. A busy keep-alive connection keeps its TLS buffers between requests
      * (re-making them per request would cost an allocation and a read each); one whose last wait exceeded
@@ -362,6 +365,8 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         route = null;
         filterReplyPlan = null;
         continueSent = false;
+        queryFiltered = false;
+        filteredQuery = null;
         listener.httpStats().requestStarted();
         view.wrap(head);
         if (listener.accessLogged()) {
@@ -433,6 +438,11 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         }
         dev.weft.core.filter.LocalReply reply = filters.run(fr);
         ctx.policy(fr.decision(), fr.metadata());
+        if (fr.queryChanged()) {
+            queryFiltered = true;
+            filteredQuery = fr.query();
+            ctx.path(filteredQuery == null ? head.path() : head.path() + "?" + filteredQuery);
+        }
         if (fr.mutated()) {
             requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());
             responsePlan = responsePlan.with(List.of(), fr.responseHeadersSet(), fr.responseHeadersAdded());
@@ -723,7 +733,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
         w.endHead();
     }
 
-    private static String upstreamTarget(RouteAction.Forward fwd, Route route, RequestHead head) {
+    private String upstreamTarget(RouteAction.Forward fwd, Route route, RequestHead head) {
         String path = head.path();
         if (path == null || "*".equals(path)) {
             return head.target();
@@ -735,7 +745,7 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
                 path = "/";
             }
         }
-        String q = head.query();
+        String q = queryFiltered ? filteredQuery : head.query();
         return q == null ? path : path + "?" + q;
     }
 

@@ -199,6 +199,10 @@ final class StreamHandler implements Runnable {
         }
         dev.weft.core.filter.LocalReply reply = filters.run(fr);
         ctx.policy(fr.decision(), fr.metadata());
+        if (fr.queryChanged()) {
+            query = fr.query(); // a filter removed a parameter (e.g. a checked access token) from the upstream's view
+            ctx.path(query == null ? path : path + "?" + query);
+        }
         if (fr.mutated()) {
             requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());
             responsePlan = responsePlan.with(List.of(), fr.responseHeadersSet(), fr.responseHeadersAdded());

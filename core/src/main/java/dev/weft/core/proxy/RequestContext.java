@@ -134,6 +134,15 @@ public final class RequestContext {
         this.forwardedFor = forwardedFor;
     }
 
+    /**
+     * Replaces the logged path (with its query) after a filter changed the query, so the access log shows what the
+     * upstream got, as Envoy logs the headers filters left: a token taken from {@code ?access_token=} and removed
+     * from the request is not written to the log.
+     */
+    public void path(String pathAndQuery) {
+        this.path = pathAndQuery;
+    }
+
     public String method() {
         return method;
     }
