@@ -27,18 +27,7 @@ final class Syntax {
 
     /** RFC 9110 section 5.6.2: token = 1*tchar. */
     static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!tchar) {
-                return false;
-            }
-        }
-        return true;
+        return dev.weft.core.filter.HttpTokens.isToken(s);
     }
 
     /** Why a (lower-cased) header name may not be used in a header mutation, or null if it may. */

@@ -443,14 +443,8 @@ public final class FilterRequest {
      * from a JWT claim) is refused with IllegalArgumentException, which the chain turns into a 500.
      */
     private static String checked(String name, String value) {
-        if (name.isEmpty() || name.charAt(0) == ':') {
-            throw new IllegalArgumentException("header name '" + name + "' is not allowed");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
-                throw new IllegalArgumentException("header name '" + name + "' is not a token");
-            }
+        if (!HttpTokens.isToken(name)) {
+            throw new IllegalArgumentException("header name '" + name + "' is not a token");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

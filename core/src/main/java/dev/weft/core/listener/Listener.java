@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A bound listener: one virtual thread blocks in {@code accept()} and starts one virtual thread per connection, up
  * to {@code max_connections} (beyond it a new connection is closed at once).
  */
-public final class Listener implements ListenerContext, AutoCloseable {
+public final class Listener implements ListenerContext, dev.weft.core.filter.FilterContext, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("weft.listener");
     /** Accept backlog: the kernel caps it at net.core.somaxconn. */
     private static final int BACKLOG = 4096;
@@ -81,6 +81,7 @@ public final class Listener implements ListenerContext, AutoCloseable {
     private SslStats sslStats;
 
     private final dev.weft.core.filter.FilterChain filters;
+    private final dev.weft.core.filter.SharedState shared;
 
     public Listener(ListenerConfig config, Map<String, Cluster> clusters, Deadlines deadlines, StatsStore stats,
                     List<AccessLogWriter> accessLogs) {
@@ -97,43 +98,35 @@ public final class Listener implements ListenerContext, AutoCloseable {
         this.httpStats = new HttpStats(stats, config.statPrefix());
         this.http2Stats = new Http2Stats(stats, config.statPrefix());
         this.accessLogs = List.copyOf(accessLogs);
-        this.filters = dev.weft.core.filter.FilterChain.build(config.httpFilters(),
-                new dev.weft.core.filter.FilterContext() {
-                    @Override
-                    public String listenerName() {
-                        return config.name();
-                    }
-
-                    @Override
-                    public String statPrefix() {
-                        return config.statPrefix();
-                    }
-
-                    @Override
-                    public StatsStore stats() {
-                        return stats;
-                    }
-
-                    @Override
-                    public Cluster cluster(String name) {
-                        return clusters.get(name);
-                    }
-
-                    @Override
-                    public Deadlines deadlines() {
-                        return deadlines;
-                    }
-
-                    @Override
-                    public <T> T shared(Class<T> type, java.util.function.Supplier<T> make) {
-                        return shared.get(type, make);
-                    }
-                });
+        this.shared = shared;
+        this.filters = dev.weft.core.filter.FilterChain.build(config.httpFilters(), this);
     }
 
     @Override
     public dev.weft.core.filter.FilterChain filters() {
         return filters;
+    }
+
+    // ---- what this listener's filters may use (FilterContext) ----------------------------------------------------
+
+    @Override
+    public String listenerName() {
+        return config.name();
+    }
+
+    @Override
+    public String statPrefix() {
+        return config.statPrefix();
+    }
+
+    @Override
+    public StatsStore stats() {
+        return store;
+    }
+
+    @Override
+    public <T> T shared(Class<T> type, java.util.function.Supplier<T> make) {
+        return shared.get(type, make);
     }
 
     /** Binds and starts accepting. */

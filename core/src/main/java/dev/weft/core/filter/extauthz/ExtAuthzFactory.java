@@ -160,7 +160,7 @@ public final class ExtAuthzFactory implements HttpFilterFactory {
                 continue;
             }
             String lower = key.toLowerCase(Locale.ROOT);
-            if (!CheckRequest.isToken(lower)) {
+            if (!dev.weft.core.filter.HttpTokens.isToken(lower)) {
                 h.problem("key", "must be a valid header name (RFC 9110 token)");
             } else if (CheckRequest.NOT_FORWARDED.contains(lower)) {
                 h.problem("key", "'" + lower + "' is managed by the proxy and cannot be added");

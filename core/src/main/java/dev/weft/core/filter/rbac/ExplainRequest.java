@@ -51,7 +51,7 @@ record ExplainRequest(String listener, String method, String scheme, String path
         Map<String, Object> m = object(tree, "the body");
         known(m, FIELDS, "");
         String method = string(m, "method", "GET");
-        if (!ValueReader.isToken(method)) {
+        if (!dev.weft.core.filter.HttpTokens.isToken(method)) {
             throw new IllegalArgumentException("method: '" + method + "' is not a method");
         }
         String target = string(m, "path", "/");
@@ -192,7 +192,7 @@ record ExplainRequest(String listener, String method, String scheme, String path
         List<String[]> out = new ArrayList<>();
         for (Map.Entry<String, Object> e : m.entrySet()) {
             String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (!ValueReader.isToken(name)) {
+            if (!dev.weft.core.filter.HttpTokens.isToken(name)) {
                 throw new IllegalArgumentException("headers." + e.getKey() + ": not a header name (pseudo-headers "
                         + "are given as method, path, authority and scheme)");
             }

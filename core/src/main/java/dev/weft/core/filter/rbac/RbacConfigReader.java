@@ -236,7 +236,7 @@ final class RbacConfigReader {
             return null;
         }
         for (String method : methods) {
-            if (!ValueReader.isToken(method)) {
+            if (!dev.weft.core.filter.HttpTokens.isToken(method)) {
                 m.problem("method", "'" + method + "' is not a method (RFC 9110 token)");
                 return null;
             }

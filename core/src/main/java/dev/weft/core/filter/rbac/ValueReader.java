@@ -99,7 +99,7 @@ final class ValueReader {
             return null;
         }
         name = name.toLowerCase(Locale.ROOT);
-        if (name.startsWith(":") ? !HeaderMatcher.knownPseudoHeader(name) : !isToken(name)) {
+        if (name.startsWith(":") ? !HeaderMatcher.knownPseudoHeader(name) : !dev.weft.core.filter.HttpTokens.isToken(name)) {
             m.problem("name", name.startsWith(":")
                     ? "unknown pseudo-header '" + name + "'; known: :method, :path, :authority, :scheme"
                     : "'" + name + "' is not a header name (RFC 9110 token)");
@@ -217,19 +217,4 @@ final class ValueReader {
         return found;
     }
 
-    /** RFC 9110 section 5.6.2: token = 1*tchar. */
-    static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!tchar) {
-                return false;
-            }
-        }
-        return true;
-    }
 }
