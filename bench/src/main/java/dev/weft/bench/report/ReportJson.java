@@ -48,6 +48,13 @@ public final class ReportJson {
     /** Objects and arrays of plain values at most this long are written on one line. */
     private static final int INLINE_WIDTH = 100;
     private static final String INDENT = "  ";
+    /**
+     * Reading: the model nests 9 deep ({@code scenarios[].targets[].rates[].distribution[]}), 16 leaves the schema
+     * room to grow; numbers as written, so that each member is read as its component's type and a wrong one is
+     * quoted; lone surrogates, which the writer escapes; errors with line, column and the offending text.
+     */
+    private static final JsonParser.Options JSON = new JsonParser.Options(16, JsonParser.Numbers.TEXT,
+            JsonParser.Strings.UTF16, JsonParser.Errors.DESCRIPTIVE);
 
     private ReportJson() {
     }
@@ -244,6 +251,9 @@ public final class ReportJson {
         } catch (CharacterCodingException e) {
             throw new IOException(file + ": not UTF-8 text", e);
         }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // RFC 8259 section 8.1: a parser MAY ignore the byte order mark an editor adds
+        }
         return parse(text, file.toString());
     }
 
@@ -255,7 +265,7 @@ public final class ReportJson {
     public static Report parse(String json, String source) throws IOException {
         Object tree;
         try {
-            tree = JsonParser.parse(json);
+            tree = JsonParser.parse(json, JSON);
         } catch (JsonParser.SyntaxException e) {
             throw new IOException(source + ": " + e.getMessage(), e);
         }

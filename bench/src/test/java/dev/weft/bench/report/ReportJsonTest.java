@@ -161,6 +161,14 @@ class ReportJsonTest {
     }
 
     @Test
+    void readsAFileAnEditorSavedWithAByteOrderMark() throws IOException {
+        Report r = Fixtures.report();
+        Path file = tmp.resolve("bom.json");
+        Files.writeString(file, "\uFEFF" + ReportJson.write(r), StandardCharsets.UTF_8);
+        assertEquals(r, ReportJson.read(file));
+    }
+
+    @Test
     void missingFilesSayWhat() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("perf-reports/x"));
         IOException e = assertThrows(IOException.class, () -> ReportJson.read(empty));

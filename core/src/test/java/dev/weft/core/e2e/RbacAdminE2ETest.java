@@ -222,6 +222,8 @@ class RbacAdminE2ETest {
         assertEquals(400, malformed.statusCode());
         assertEquals("bad explain request: malformed JSON: line 1, column 30: unexpected '}', expected a value\n",
                 malformed.body());
+        assertEquals("bad explain request: malformed JSON: line 1, column 22: duplicate member \"listener\"\n",
+                explain("{\"listener\": \"edge\", \"listener\": \"block\"}").body());
         HttpResponse<String> unknown = explain("{\"listener\": \"edge\", \"verb\": \"GET\"}");
         assertEquals(400, unknown.statusCode());
         assertEquals("bad explain request: verb: unknown field; known: authority, headers, jwt, listener, method, "

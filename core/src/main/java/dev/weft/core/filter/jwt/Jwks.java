@@ -1,5 +1,6 @@
 package dev.weft.core.filter.jwt;
 
+import dev.weft.core.json.JsonParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Map;
 final class Jwks {
     /** JWK sets nest 3 deep ({@code {"keys":[{...}]}}); RSA "oth" members a little more. */
     static final int MAX_DEPTH = 6;
+    private static final JsonParser.Options JSON = JsonParser.Options.untrusted(MAX_DEPTH);
     /** More keys than any issuer publishes; a bound on what a JWKS server can make every token try. */
     static final int MAX_KEYS = 64;
 
@@ -37,8 +39,8 @@ final class Jwks {
     static Jwks parse(byte[] json, List<String> problems) throws BadJwksException {
         Object root;
         try {
-            root = Json.parse(json, MAX_DEPTH);
-        } catch (Json.JsonException e) {
+            root = JsonParser.parse(json, JSON);
+        } catch (JsonParser.SyntaxException e) {
             throw new BadJwksException("Jwks is an invalid JSON: " + e.getMessage());
         }
         if (!(root instanceof Map<?, ?> m) || !m.containsKey("keys")) {

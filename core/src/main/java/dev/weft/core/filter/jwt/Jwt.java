@@ -1,5 +1,6 @@
 package dev.weft.core.filter.jwt;
 
+import dev.weft.core.json.JsonParser;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,6 +20,7 @@ final class Jwt {
     static final int MAX_TOKEN_CHARS = 8192;
     /** Claims nest a few objects deep (e.g. {@code realm_access.roles}); deeper is no token anyone issues. */
     static final int MAX_JSON_DEPTH = 8;
+    private static final JsonParser.Options JSON = JsonParser.Options.untrusted(MAX_JSON_DEPTH);
     /** Absent {@code exp} / {@code nbf}. */
     static final long NONE = Long.MIN_VALUE;
 
@@ -148,10 +150,10 @@ final class Jwt {
 
     private static Map<?, ?> object(byte[] json, JwtStatus bad) throws InvalidJwtException {
         try {
-            if (Json.parse(json, MAX_JSON_DEPTH) instanceof Map<?, ?> m) {
+            if (JsonParser.parse(json, JSON) instanceof Map<?, ?> m) {
                 return m;
             }
-        } catch (Json.JsonException e) {
+        } catch (JsonParser.SyntaxException e) {
             // falls through: the reason is the status, the parser's detail is of no use to the client
         }
         throw InvalidJwtException.of(bad);

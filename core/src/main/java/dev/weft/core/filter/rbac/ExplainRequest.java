@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,11 +39,19 @@ record ExplainRequest(String listener, String method, String scheme, String path
     private static final Set<String> PEER_FIELDS = Set.of("uri_sans", "dns_sans", "subject");
     private static final Set<String> JWT_FIELDS = Set.of("provider", "issuer", "subject", "claims");
 
+    /**
+     * The body nests 3 levels around a token's claims ({@code {"jwt": [{"claims": ...}]}}), which jwt_authn reads at
+     * most 8 deep; numbers come as a verified token's claims do (Long or Double), and a malformed body is shown its
+     * own text back with the line and column.
+     */
+    private static final JsonParser.Options JSON = new JsonParser.Options(3 + 8, JsonParser.Numbers.LONG_OR_DOUBLE,
+            JsonParser.Strings.UNICODE, JsonParser.Errors.DESCRIPTIVE);
+
     /** Parses and checks the body. */
     static ExplainRequest parse(String body) {
         Object tree;
         try {
-            tree = JsonParser.parse(body);
+            tree = JsonParser.parse(body, JSON);
         } catch (JsonParser.SyntaxException e) {
             throw new IllegalArgumentException("malformed JSON: " + e.getMessage());
         }
@@ -234,41 +241,12 @@ record ExplainRequest(String listener, String method, String scheme, String path
             String path = v instanceof List<?> ? "jwt[" + i + "]" : "jwt";
             Map<String, Object> m = object(items.get(i), path);
             known(m, JWT_FIELDS, path + ".");
-            Map<String, Object> claims = m.get("claims") == null ? Map.of() : claims(object(m.get("claims"),
-                    path + ".claims"));
+            Map<String, Object> claims = m.get("claims") == null ? Map.of() : object(m.get("claims"),
+                    path + ".claims");
             String issuer = string(m, "issuer", claims.get("iss") instanceof String s ? s : null);
             String subject = string(m, "subject", claims.get("sub") instanceof String s ? s : null);
             out.add(new VerifiedJwt(string(m, "provider", null), issuer, subject, claims));
         }
         return List.copyOf(out);
-    }
-
-    /** Claims as the jwt_authn filter hands them over: numbers as Long or Double, the rest as parsed. */
-    private static Map<String, Object> claims(Map<String, Object> m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(k, claimValue(v)));
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object claimValue(Object v) {
-        if (v instanceof JsonParser.NumberText n) {
-            try {
-                return Long.parseLong(n.text());
-            } catch (NumberFormatException e) {
-                return Double.parseDouble(n.text());
-            }
-        }
-        if (v instanceof Map<?, ?> map) {
-            return claims((Map<String, Object>) map);
-        }
-        if (v instanceof List<?> list) {
-            List<Object> out = new ArrayList<>();
-            for (Object o : list) {
-                out.add(claimValue(o));
-            }
-            return out;
-        }
-        return v;
     }
 }
