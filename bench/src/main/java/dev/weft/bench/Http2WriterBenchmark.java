@@ -1,5 +1,7 @@
 package dev.weft.bench;
 
+import dev.weft.codec.http2.FrameType;
+import dev.weft.codec.http2.FrameWriter;
 import dev.weft.core.http2.FrameOutput;
 import dev.weft.core.io.Transport;
 import dev.weft.core.pool.HeaderBlockEncoder;
@@ -38,10 +40,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * (the same for both modes, and small against {@link #RESPONSES} responses each).
  *
  * <ul>
- *   <li>{@code lock}: the thread that holds the lock writes (two system calls per response).</li>
- *   <li>{@code queue}: frames go through an MPSC queue to one writer virtual thread that gathers what is queued into
- *       one write; a body up to 1015 bytes is copied and its sender goes on, a larger one is written from the
- *       sender's buffer while the sender waits.</li>
+ *   <li>{@code queue}: Weft's {@link FrameOutput}: frames go through an MPSC queue to one writer virtual thread that
+ *       gathers what is queued into one write; a body up to 1015 bytes is copied and its sender goes on, a larger one
+ *       is written from the sender's buffer while the sender waits.</li>
+ *   <li>{@code lock}: the design it replaced, kept here as the baseline ({@link LockedWrites}): the thread that holds
+ *       the connection's lock writes, two system calls per response.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -69,7 +72,9 @@ public class Http2WriterBenchmark {
     private final ReentrantLock lock = new ReentrantLock();
     private final HeaderBlockEncoder headerBlocks = new HeaderBlockEncoder(16L * 1024 * 1024);
     private final ByteBuffer out = ByteBuffer.allocateDirect(16 * 1024);
+    /** One of the two, by {@link #mode}. */
     private FrameOutput output;
+    private LockedWrites locked;
     private final HeaderBlockEncoder.Flush flusher = this::flush;
     private List<String[]> headers;
     private final Thread[] workers = new Thread[16];
@@ -97,8 +102,12 @@ public class Http2WriterBenchmark {
                 // never registered with a timer
             }
         };
-        output = FrameOutput.create(FrameOutput.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)),
-                Transport.plain(accepted), lock, never, TimeUnit.SECONDS.toNanos(30), () -> { });
+        Transport transport = Transport.plain(accepted);
+        if (mode.equals("queue")) {
+            output = new FrameOutput(transport, lock, never, TimeUnit.SECONDS.toNanos(30), () -> { });
+        } else {
+            locked = new LockedWrites(transport, never);
+        }
         headers = List.of(new String[] {":status", "200"}, new String[] {"content-type", "application/json"},
                 new String[] {"content-length", Integer.toString(body)});
         for (int t = 0; t < payloads.length; t++) {
@@ -108,7 +117,9 @@ public class Http2WriterBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException, InterruptedException {
-        output.close(TimeUnit.SECONDS.toNanos(5));
+        if (output != null) {
+            output.close(TimeUnit.SECONDS.toNanos(5));
+        }
         stop = true;
         accepted.close();
         client.close();
@@ -146,18 +157,24 @@ public class Http2WriterBenchmark {
                 int id = first + 2 * i;
                 lock.lock();
                 try {
-                    output.awaitRoom();
+                    if (output != null) {
+                        output.awaitRoom();
+                    }
                     headerBlocks.encode(out, flusher, id, headers, false, MAX_FRAME_SIZE);
                     flush();
                 } finally {
                     lock.unlock();
                 }
                 payload.clear();
-                FrameOutput.Pending pending;
+                FrameOutput.Frame pending = null;
                 lock.lock();
                 try {
-                    output.awaitRoom();
-                    pending = output.data(id, payload, true);
+                    if (output != null) {
+                        output.awaitRoom();
+                        pending = output.data(id, payload, true);
+                    } else {
+                        locked.data(id, payload, true);
+                    }
                 } finally {
                     lock.unlock();
                 }
@@ -174,9 +191,60 @@ public class Http2WriterBenchmark {
     private void flush() throws IOException {
         out.flip();
         try {
-            output.flush(out);
+            if (output != null) {
+                output.flush(out);
+            } else {
+                locked.write(out);
+            }
         } finally {
             out.clear();
+        }
+    }
+
+    /**
+     * The baseline: frames written by the thread that holds the connection's lock, as Http2Connection did before
+     * {@link FrameOutput} (a flush is one write; a DATA frame is its header and payload in one gathering write).
+     */
+    static final class LockedWrites {
+        private final Transport channel;
+        private final Deadline writeDeadline;
+        private final ByteBuffer dataHeader = ByteBuffer.allocateDirect(9);
+        private final ByteBuffer[] gather = new ByteBuffer[2];
+
+        LockedWrites(Transport channel, Deadline writeDeadline) {
+            this.channel = channel;
+            this.writeDeadline = writeDeadline;
+        }
+
+        /** Holds the lock. */
+        void write(ByteBuffer b) throws IOException {
+            writeDeadline.arm(TimeUnit.SECONDS.toNanos(30), 2);
+            try {
+                while (b.hasRemaining()) {
+                    channel.write(b);
+                }
+            } finally {
+                writeDeadline.disarm();
+            }
+        }
+
+        /** Holds the lock. */
+        void data(int streamId, ByteBuffer payload, boolean endStream) throws IOException {
+            dataHeader.clear();
+            FrameWriter.writeFrameHeader(dataHeader, payload.remaining(), FrameType.DATA, endStream ? 0x1 : 0,
+                    streamId);
+            dataHeader.flip();
+            gather[0] = dataHeader;
+            gather[1] = payload;
+            writeDeadline.arm(TimeUnit.SECONDS.toNanos(30), 2);
+            try {
+                while (dataHeader.hasRemaining() || payload.hasRemaining()) {
+                    channel.write(gather);
+                }
+            } finally {
+                writeDeadline.disarm();
+                gather[1] = null;
+            }
         }
     }
 }

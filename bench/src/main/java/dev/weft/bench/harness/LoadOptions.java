@@ -35,7 +35,7 @@ record LoadOptions(List<Scenario> scenarios, List<String> bodies, List<Integer> 
               --docker             run wrk and h2load from container images (needs a docker engine)
               --weft-jar JAR       the Weft jar to measure (the launcher passes the one it built)
               --weft-java-opts S   JVM options for Weft (default: the launcher's sidecar profile)
-              --weft-jvm-arg ARG   one more JVM option for Weft, after those (repeatable; e.g. -Dweft.h2.writer=queue)
+              --weft-jvm-arg ARG   one more JVM option for Weft, after those (repeatable; e.g. -XX:+UseParallelGC)
             """;
 
     static LoadOptions parse(String... args) {

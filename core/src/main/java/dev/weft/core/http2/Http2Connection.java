@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  * A downstream HTTP/2 connection (RFC 9113), server side. Its own virtual thread reads and decodes frames, applies
  * connection-level rules and flood limits, and starts one virtual thread per request stream ({@link StreamHandler});
  * every frame is serialized under one lock, which also guards the HPACK encoder (header blocks must reach the wire in
- * encoding order) and the send windows, and handed to its {@link FrameOutput} (written under the lock, or queued for
- * a writer thread: {@link #writerMode}). Flow control blocks a stream's thread, never the connection's.
+ * encoding order) and the send windows, and queued to its {@link FrameOutput}, whose writer thread writes them:
+ * nobody does I/O under the lock. Flow control blocks a stream's thread, never the connection's.
  *
  * <p>Request bodies are buffered per stream up to the stream window we advertise, and per connection up to the
  * connection window: a stream's consumer gives the window back as it forwards the bytes, so a slow upstream slows its
@@ -88,7 +88,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private final HeaderBlockEncoder headerBlocks = new HeaderBlockEncoder(16L * 1024 * 1024);
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
     private final HeaderBlockEncoder.Flush flusher = this::flushLocked;
-    /** Where flushed frames go; its methods are called under the lock (but await and close). */
+    /** The connection's writer: flushed frames are queued to it; its methods are called under the lock (but await). */
     private final FrameOutput output;
     private int connectionCredit;
     private boolean goAwaySent;
@@ -137,13 +137,8 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         this.maxContinuations = Math.max(32, opts.maxHeaderListSize() / 1024);
         this.resetTokens = opts.maxResetsPerSecond();
         this.controlTokens = opts.maxControlFramesPerSecond();
-        this.output = FrameOutput.create(writerMode(), channel, lock, writeDeadline,
-                listener.config().idleTimeout().toNanos(), this::outputBroken);
-    }
-
-    /** The frame output of new connections: system property {@value FrameOutput#PROPERTY}, lock or queue. */
-    static FrameOutput.Mode writerMode() {
-        return FrameOutput.Mode.configured();
+        this.output = new FrameOutput(channel, lock, writeDeadline, listener.config().idleTimeout().toNanos(),
+                this::outputBroken);
     }
 
     private static String ip(Transport t, boolean remote) {
@@ -784,7 +779,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
     }
 
-    /** Hands the out buffer to the output (and is the only place that does). Holds the lock. */
+    /** Queues the out buffer to the writer (and is the only place that does). Holds the lock. */
     private void flushLocked() throws IOException {
         out.flip();
         try {
@@ -800,7 +795,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
     }
 
-    /** The output failed a write on its own thread (queue mode). */
+    /** A write failed (on the writer's thread). */
     private void outputBroken() {
         lock.lock();
         try {
@@ -855,7 +850,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         long waitNanos = opts.streamIdleTimeout().toNanos();
         int limit = src.limit();
         do {
-            FrameOutput.Pending pending = null;
+            FrameOutput.Frame pending = null;
             boolean last;
             try {
                 lock.lock();

@@ -35,8 +35,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link FrameOutput} over a real loopback TCP connection, with the discipline of {@link Http2Connection}: frames
@@ -78,14 +76,14 @@ class FrameOutputTest {
         server.close();
     }
 
-    private FrameOutput open(FrameOutput.Mode mode) {
+    private FrameOutput open() {
         Deadline never = new Deadline() {
             @Override
             protected void onExpired(int reason) {
                 // not registered with a timer
             }
         };
-        output = FrameOutput.create(mode, Transport.plain(connection), lock, never, TimeUnit.SECONDS.toNanos(30),
+        output = new FrameOutput(Transport.plain(connection), lock, never, TimeUnit.SECONDS.toNanos(30),
                 broken::incrementAndGet);
         return output;
     }
@@ -124,7 +122,7 @@ class FrameOutputTest {
         }
 
         void data(int streamId, ByteBuffer payload, boolean endStream) throws IOException {
-            FrameOutput.Pending pending;
+            FrameOutput.Frame pending;
             lock.lock();
             try {
                 output.awaitRoom();
@@ -250,10 +248,9 @@ class FrameOutputTest {
         }
     }
 
-    @ParameterizedTest
-    @EnumSource(FrameOutput.Mode.class)
-    void concurrentStreamsArriveWholeAndInEncodingOrder(FrameOutput.Mode mode) throws Exception {
-        open(mode);
+    @Test
+    void concurrentStreamsArriveWholeAndInEncodingOrder() throws Exception {
+        open();
         settings();
         PeerReader peerReader = new PeerReader(peer);
         Thread readerThread = Thread.ofPlatform().start(peerReader);
@@ -293,7 +290,7 @@ class FrameOutputTest {
             t.join();
         }
         assertNull(failed.get(), () -> "a sender failed: " + failed.get());
-        output.close(TimeUnit.SECONDS.toNanos(5)); // the queue mode writes what is still queued
+        output.close(TimeUnit.SECONDS.toNanos(5)); // writes what is still queued
         connection.shutdownOutput();
         readerThread.join(30_000);
         assertNull(peerReader.failure.get(), () -> "the peer could not read: " + peerReader.failure.get());
@@ -313,7 +310,7 @@ class FrameOutputTest {
 
     @Test
     void aPeerThatDoesNotReadStopsProducersAtTheBoundThenAllGoesOut() throws Exception {
-        FrameOutput.Queued queued = (FrameOutput.Queued) open(FrameOutput.Mode.QUEUE);
+        FrameOutput queued = open();
         settings();
         int producers = 4;
         int frames = 400;
@@ -349,7 +346,7 @@ class FrameOutputTest {
         }
         assertTrue(last < producers * frames, "producers were stopped before the end: " + last);
         int queuedNow = queued.queuedFrames();
-        assertTrue(queuedNow <= FrameOutput.Queued.MAX_QUEUED_FRAMES + producers,
+        assertTrue(queuedNow <= FrameOutput.MAX_QUEUED_FRAMES + producers,
                 "at most the bound (and one frame per producer past it) queued: " + queuedNow);
         for (Thread t : senders) {
             assertTrue(t.isAlive(), "a producer is blocked, not gone");
@@ -371,7 +368,7 @@ class FrameOutputTest {
 
     @Test
     void aFailedConnectionWakesAWaitingSenderAndRefusesMore() throws Exception {
-        open(FrameOutput.Mode.QUEUE);
+        open();
         settings();
         // a large DATA frame waits for its write, which cannot finish: the peer does not read, then goes away
         ByteBuffer big = ByteBuffer.allocate(16_384);
