@@ -1,0 +1,266 @@
+package dev.weft.core.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.weft.core.server.WeftServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The life of upstream HTTP/2 connections (clusters with {@code http2: true}): counted in the cluster's
+ * {@code upstream_cx_*} stats, closed with GOAWAY after {@code pool_idle_timeout} without streams, and with
+ * {@code http2_keepalive} closed when a PING goes unanswered. Upstreams: nghttpd (Debian {@code nghttp2-server}) with
+ * its frame log, and {@link RawH2Upstream} for a peer that stops answering PINGs. Each behaviour has its own cluster,
+ * so stats are per test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class Http2UpstreamLifecycleE2ETest {
+    private static final Duration RUN = Duration.ofSeconds(40);
+    private static final int MIB = 1024 * 1024;
+
+    private Path dir;
+    private Process nghttpd;
+    private Path nghttpdLog;
+    private int nghttpdPort;
+    private RawH2Upstream raw;
+    private WeftServer proxy;
+    private InetSocketAddress main;
+    private InetSocketAddress admin;
+    private byte[] big;
+    private final HttpClient jdk = E2E.httpClient();
+
+    @BeforeAll
+    void start() throws Exception {
+        String nghttpdBin = E2E.tool("nghttpd", Http2UpstreamE2ETest.NGHTTP2_SERVER);
+        E2E.tool("curl", "curl");
+        dir = Files.createTempDirectory("weft-h2-lifecycle");
+        Path docroot = Files.createDirectories(dir.resolve("htdocs"));
+        big = TestUpstream.Pattern.bytes(0, MIB);
+        Files.write(docroot.resolve("big.bin"), big);
+        Files.writeString(docroot.resolve("small.txt"), "small\n");
+        nghttpdPort = E2E.closedPort();
+        nghttpdLog = dir.resolve("nghttpd.log");
+        // -v: every frame nghttpd receives is logged, so the test sees the GOAWAY Weft sends
+        nghttpd = new ProcessBuilder(nghttpdBin, "-v", "-a", "127.0.0.1", "-d", docroot.toString(), "--echo-upload",
+                "--no-tls", String.valueOf(nghttpdPort)).redirectErrorStream(true)
+                .redirectOutput(nghttpdLog.toFile()).start();
+        awaitListening(nghttpdPort);
+        raw = RawH2Upstream.start(Set.of(1)); // its first connection stops answering PINGs
+
+        String routes = route("counted") + route("idle") + route("keepalive") + route("dead");
+        proxy = E2E.start("""
+                admin: {address: 127.0.0.1, port: 0}
+                listeners:
+                  - name: main
+                    address: 127.0.0.1
+                    port: 0
+                    virtual_hosts:
+                      - name: all
+                        domains: ["*"]
+                        routes:
+                %sclusters:
+                %s%s%s%s""".formatted(routes,
+                h2("counted", nghttpdPort, ""),
+                h2("idle", nghttpdPort, "    pool_idle_timeout: 1s\n"),
+                h2("keepalive", raw.port(), "    http2_keepalive: {interval: 200ms, timeout: 400ms}\n"),
+                h2("dead", E2E.closedPort(), "    connect_timeout: 1s\n")));
+        main = proxy.address("main");
+        admin = proxy.adminAddress();
+    }
+
+    private static String route(String name) {
+        return """
+                          - match: {prefix: /%s/}
+                            route: {cluster: %s, prefix_rewrite: /}
+                """.formatted(name, name);
+    }
+
+    private static String h2(String name, int port, String extra) {
+        return E2E.cluster(name, port, "    http2: true\n" + extra);
+    }
+
+    private static void awaitListening(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    fail("nothing listens on " + port + " after 10 s");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (nghttpd != null) {
+            nghttpd.destroyForcibly();
+            nghttpd.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (raw != null) {
+            raw.close();
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + main.getPort() + path;
+    }
+
+    private HttpResponse<byte[]> get(String path) throws Exception {
+        return jdk.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private String stats() throws Exception {
+        return jdk.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.getPort() + "/stats")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private long stat(String name) throws Exception {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + ": (-?\\d+)$").matcher(stats());
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** Waits (bounded) until the stat has the value. */
+    private void awaitStat(String name, long value, long millis) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (stat(name) != value) {
+            if (System.nanoTime() > end) {
+                fail(name + " is not " + value + " after " + millis + " ms:\n" + stats());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private String nghttpdLog() throws IOException {
+        return Files.readString(nghttpdLog, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Waits (bounded) until nghttpd's frame log matches. */
+    private void awaitLog(Pattern p, long millis) throws Exception {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!p.matcher(nghttpdLog()).find()) {
+            if (System.nanoTime() > end) {
+                fail("nghttpd's log has no " + p + " after " + millis + " ms:\n" + nghttpdLog());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    // ---- stats ----------------------------------------------------------------------------------------------------
+
+    @Test
+    void http2ConnectionsAreCountedInTheClusterStats() throws Exception {
+        assertEquals(0, stat("cluster.counted.upstream_cx_total"), stats());
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<byte[]> r = get("/counted/small.txt");
+            assertEquals(200, r.statusCode());
+        }
+        assertEquals(1, stat("cluster.counted.upstream_cx_total"), "one shared connection: " + stats());
+        assertEquals(1, stat("cluster.counted.upstream_cx_http2_total"), stats());
+        assertEquals(1, stat("cluster.counted.upstream_cx_active"), stats());
+        assertEquals(0, stat("cluster.counted.upstream_cx_destroy"), stats());
+        assertEquals(3, stat("cluster.counted.upstream_rq_total"), stats());
+
+        // a connect that fails: counted as such, never as an established HTTP/2 connection
+        HttpResponse<byte[]> dead = get("/dead/x");
+        assertEquals(502, dead.statusCode());
+        assertEquals(1, stat("cluster.dead.upstream_cx_total"), stats());
+        assertEquals(1, stat("cluster.dead.upstream_cx_connect_fail"), stats());
+        assertEquals(0, stat("cluster.dead.upstream_cx_http2_total"), stats());
+        assertEquals(0, stat("cluster.dead.upstream_cx_active"), stats());
+    }
+
+    // ---- pool_idle_timeout -------------------------------------------------------------------------------------
+
+    @Test
+    void aConnectionWithoutStreamsIsClosedWithGoAwayAfterThePoolIdleTimeout() throws Exception {
+        // a download slower than the idle timeout (1 s): its connection is busy, not idle, and is not closed under it
+        E2E.Run slow = E2E.runBounded(List.of(E2E.tool("curl", "curl"), "-sS", "--max-time", "30", "--limit-rate",
+                "400K", "-o", "-", url("/idle/big.bin")), RUN);
+        assertEquals(0, slow.exitCode(), slow.err());
+        assertArrayEquals(big, slow.out(), "a 2.5-second download through a connection with a 1 s idle timeout");
+        assertEquals(0, stat("cluster.idle.upstream_cx_idle_timeout"), stats());
+        assertEquals(1, stat("cluster.idle.upstream_cx_active"), stats());
+
+        // idle now: closed after about a second (the timer looks every second), with GOAWAY NO_ERROR
+        awaitStat("cluster.idle.upstream_cx_idle_timeout", 1, 5_000);
+        awaitStat("cluster.idle.upstream_cx_active", 0, 2_000);
+        assertEquals(1, stat("cluster.idle.upstream_cx_destroy"), stats());
+        awaitLog(Pattern.compile("recv GOAWAY frame <[^>]*>\\s*\\(last_stream_id=0, error_code=NO_ERROR\\(0x00\\), "
+                + "opaque_data\\(12\\)=\\[idle timeout\\]\\)"), 5_000);
+
+        // the next request gets a fresh connection
+        HttpResponse<byte[]> again = get("/idle/small.txt");
+        assertEquals(200, again.statusCode());
+        assertEquals(2, stat("cluster.idle.upstream_cx_total"), stats());
+        assertEquals(2, stat("cluster.idle.upstream_cx_http2_total"), stats());
+        assertEquals(1, stat("cluster.idle.upstream_cx_active"), stats());
+    }
+
+    // ---- http2_keepalive ----------------------------------------------------------------------------------------
+
+    @Test
+    void anUnansweredPingClosesTheConnectionAndNewStreamsGoToAFreshOne() throws Exception {
+        HttpResponse<byte[]> first = get("/keepalive/x");
+        assertEquals(200, first.statusCode());
+        assertEquals("ok", new String(first.body(), StandardCharsets.US_ASCII));
+        RawH2Upstream.Conn mute = raw.connection(1, 5_000);
+
+        // PING every 200 ms, 400 ms for its ACK: the first connection never answers
+        awaitStat("cluster.keepalive.http2.keepalive_timeout", 1, 5_000);
+        assertTrue(mute.awaitClosed(5_000), "Weft closed the unresponsive connection");
+        assertEquals(1, mute.pings.get(), "one PING outstanding at a time");
+        awaitStat("cluster.keepalive.upstream_cx_active", 0, 2_000);
+        assertEquals(1, stat("cluster.keepalive.upstream_cx_destroy"), stats());
+
+        // a new request goes to a fresh connection, which answers its PINGs and stays
+        HttpResponse<byte[]> second = get("/keepalive/x");
+        assertEquals(200, second.statusCode());
+        RawH2Upstream.Conn live = raw.connection(2, 5_000);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (live.pings.get() < 4) {
+            assertTrue(System.nanoTime() < end, "PINGs keep coming on a healthy connection: " + live.pings.get());
+            Thread.sleep(50);
+        }
+        assertTrue(!live.isClosed(), "a connection that answers its PINGs stays open");
+        assertEquals(1, stat("cluster.keepalive.http2.keepalive_timeout"), stats());
+        assertEquals(2, stat("cluster.keepalive.upstream_cx_total"), stats());
+        assertEquals(1, stat("cluster.keepalive.upstream_cx_active"), stats());
+        assertEquals(200, get("/keepalive/x").statusCode());
+        assertEquals(2, raw.connections().size(), "the healthy connection is reused");
+    }
+}
