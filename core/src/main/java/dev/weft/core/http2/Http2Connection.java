@@ -1060,10 +1060,17 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         streams.remove(s.id);
     }
 
-    /** A stream waited longer than stream_idle_timeout for the client to open its window. */
+    /**
+     * A stream made no progress for stream_idle_timeout: the client did not open its window for our DATA, or stopped
+     * sending its request body. The stream's handler resets it (CANCEL), flag SI.
+     */
     static final class StreamIdleException extends IOException {
         StreamIdleException() {
-            super("stream idle timeout: the client's flow-control window stayed closed");
+            this("the client's flow-control window stayed closed");
+        }
+
+        StreamIdleException(String why) {
+            super("stream idle timeout: " + why);
         }
     }
 

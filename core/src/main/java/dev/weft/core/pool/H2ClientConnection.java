@@ -560,9 +560,10 @@ public final class H2ClientConnection implements FrameListener {
             }
         }
 
-        /** Abandons the request: RST_STREAM CANCEL. */
+        /** Abandons the request: RST_STREAM CANCEL; a thread waiting for the response wakes with an IOException. */
         public void cancel() {
             if (streams.remove(id) != null) {
+                fail(new IOException("upstream stream cancelled"), false);
                 sendReset(id, ErrorCode.CANCEL);
                 returnUnconsumed();
                 pool.streamEnded(H2ClientConnection.this);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.weft.codec.http2.ErrorCode;
 import dev.weft.core.server.WeftServer;
 
 import java.io.IOException;
@@ -33,9 +34,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The life of upstream HTTP/2 connections (clusters with {@code http2: true}): counted in the cluster's
  * {@code upstream_cx_*} stats, closed with GOAWAY after {@code pool_idle_timeout} without streams, and with
- * {@code http2_keepalive} closed when a PING goes unanswered. Upstreams: nghttpd (Debian {@code nghttp2-server}) with
- * its frame log, and {@link RawH2Upstream} for a peer that stops answering PINGs. Each behaviour has its own cluster,
- * so stats are per test.
+ * {@code http2_keepalive} closed when a PING goes unanswered; and a downstream HTTP/2 request whose body stalls is
+ * reset after {@code stream_idle_timeout} with its upstream stream cancelled. Upstreams: nghttpd (Debian
+ * {@code nghttp2-server}) with its frame log, and {@link RawH2Upstream} for a peer that stops answering PINGs. Each
+ * behaviour has its own cluster, so stats are per test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -50,6 +52,7 @@ class Http2UpstreamLifecycleE2ETest {
     private RawH2Upstream raw;
     private WeftServer proxy;
     private InetSocketAddress main;
+    private InetSocketAddress stalling;
     private InetSocketAddress admin;
     private byte[] big;
     private final HttpClient jdk = E2E.httpClient();
@@ -65,14 +68,14 @@ class Http2UpstreamLifecycleE2ETest {
         Files.writeString(docroot.resolve("small.txt"), "small\n");
         nghttpdPort = E2E.closedPort();
         nghttpdLog = dir.resolve("nghttpd.log");
-        // -v: every frame nghttpd receives is logged, so the test sees the GOAWAY Weft sends
+        // -v: every frame nghttpd receives is logged, so the test sees the GOAWAY and RST_STREAM Weft sends
         nghttpd = new ProcessBuilder(nghttpdBin, "-v", "-a", "127.0.0.1", "-d", docroot.toString(), "--echo-upload",
                 "--no-tls", String.valueOf(nghttpdPort)).redirectErrorStream(true)
                 .redirectOutput(nghttpdLog.toFile()).start();
         awaitListening(nghttpdPort);
         raw = RawH2Upstream.start(Set.of(1)); // its first connection stops answering PINGs
 
-        String routes = route("counted") + route("idle") + route("keepalive") + route("dead");
+        String routes = route("counted") + route("idle") + route("keepalive") + route("stall") + route("dead");
         proxy = E2E.start("""
                 admin: {address: 127.0.0.1, port: 0}
                 listeners:
@@ -83,13 +86,27 @@ class Http2UpstreamLifecycleE2ETest {
                       - name: all
                         domains: ["*"]
                         routes:
+                %s
+                  - name: stalling
+                    address: 127.0.0.1
+                    port: 0
+                    codec: http2
+                    stat_prefix: stalling
+                    access_log: [{path: %s}]
+                    http2: {stream_idle_timeout: 1s}
+                    virtual_hosts:
+                      - name: all
+                        domains: ["*"]
+                        routes:
                 %sclusters:
-                %s%s%s%s""".formatted(routes,
+                %s%s%s%s%s""".formatted(routes.stripTrailing(), dir.resolve("access.log"), routes,
                 h2("counted", nghttpdPort, ""),
                 h2("idle", nghttpdPort, "    pool_idle_timeout: 1s\n"),
                 h2("keepalive", raw.port(), "    http2_keepalive: {interval: 200ms, timeout: 400ms}\n"),
+                h2("stall", nghttpdPort, ""),
                 h2("dead", E2E.closedPort(), "    connect_timeout: 1s\n")));
         main = proxy.address("main");
+        stalling = proxy.address("stalling");
         admin = proxy.adminAddress();
     }
 
@@ -180,6 +197,21 @@ class Http2UpstreamLifecycleE2ETest {
         }
     }
 
+    private static String awaitLogLine(Path log, String needle) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log)) {
+                for (String line : Files.readAllLines(log)) {
+                    if (line.contains(needle)) {
+                        return line;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no access log line with " + needle + " in " + log);
+    }
+
     // ---- stats ----------------------------------------------------------------------------------------------------
 
     @Test
@@ -262,5 +294,41 @@ class Http2UpstreamLifecycleE2ETest {
         assertEquals(1, stat("cluster.keepalive.upstream_cx_active"), stats());
         assertEquals(200, get("/keepalive/x").statusCode());
         assertEquals(2, raw.connections().size(), "the healthy connection is reused");
+    }
+
+    // ---- downstream request body stall to an HTTP/2 upstream ----------------------------------------------------
+
+    @Test
+    void aStalledRequestBodyIsResetAndItsUpstreamStreamCancelled() throws Exception {
+        long before = stat("http.stalling.http2.stream_idle_timeout");
+        try (RawH2 good = RawH2.connect(stalling); RawH2 bad = RawH2.connect(stalling)) {
+            long start = System.nanoTime();
+            bad.headers(1, RawH2.request("POST", "/stall/echo", "content-length", "1000"), false);
+            bad.data(1, new byte[100], false); // then nothing more, and no END_STREAM
+            // meanwhile another connection on the same listener is served as usual
+            RawH2.Response ok = get(good, 1, "/stall/small.txt");
+            assertEquals(200, ok.status());
+            bad.assertRst(1, ErrorCode.CANCEL);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 900, "reset after stream_idle_timeout (1 s), not after " + millis + " ms");
+            assertTrue(bad.events().stream().noneMatch(e -> e instanceof RawH2.Headers h && h.streamId() == 1),
+                    "no reply, a reset: " + bad.events());
+            awaitStat("http.stalling.http2.stream_idle_timeout", before + 1, 5_000);
+            awaitStat("http.stalling.response_flags.SI", 1, 5_000);
+            awaitStat("cluster.stall.upstream_rq_active", 0, 5_000);
+            // the upstream request was aborted: nghttpd got RST_STREAM CANCEL for it
+            awaitLog(Pattern.compile("recv RST_STREAM frame <[^>]*>\\s*\\(error_code=CANCEL\\(0x08\\)\\)"), 5_000);
+            String line = awaitLogLine(dir.resolve("access.log"), "\"/stall/echo\"");
+            assertTrue(line.contains("\"response_flags\":\"SI\""), line);
+            // both connections go on, and the upstream connection too
+            assertEquals(200, get(bad, 3, "/stall/small.txt").status());
+            assertEquals(200, get(good, 3, "/stall/small.txt").status());
+            assertEquals(1, stat("cluster.stall.upstream_cx_total"), stats());
+        }
+    }
+
+    private static RawH2.Response get(RawH2 c, int streamId, String path) throws Exception {
+        c.get(streamId, path);
+        return c.awaitResponse(streamId);
     }
 }
