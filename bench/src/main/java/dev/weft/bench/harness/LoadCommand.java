@@ -209,6 +209,7 @@ public final class LoadCommand {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(List.of(opts.weftJavaOpts().strip().split("\\s+")));
+        cmd.addAll(opts.weftJvmArgs());
         cmd.addAll(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
         if (opts.weftJar() != null) {
             cmd.addAll(List.of("-jar", opts.weftJar().toAbsolutePath().toString()));

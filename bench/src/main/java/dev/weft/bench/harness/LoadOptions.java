@@ -13,7 +13,7 @@ import java.util.Locale;
 record LoadOptions(List<Scenario> scenarios, List<String> bodies, List<Integer> connections, double durationSeconds,
                    double warmupSeconds, List<Double> rates, List<String> peers, Path out, String origin,
                    boolean docker, boolean pin, int h2Streams, Path weftJar, String weftClasspath,
-                   String weftJavaOpts) {
+                   String weftJavaOpts, List<String> weftJvmArgs) {
 
     /** The launcher's sidecar JVM profile; {@code ./weft} passes its own (or WEFT_JAVA_OPTS) explicitly. */
     static final String DEFAULT_WEFT_JAVA_OPTS = "-XX:+UseSerialGC -Xms8m -Xmx64m -Xss256k "
@@ -35,6 +35,7 @@ record LoadOptions(List<Scenario> scenarios, List<String> bodies, List<Integer> 
               --docker             run wrk and h2load from container images (needs a docker engine)
               --weft-jar JAR       the Weft jar to measure (the launcher passes the one it built)
               --weft-java-opts S   JVM options for Weft (default: the launcher's sidecar profile)
+              --weft-jvm-arg ARG   one more JVM option for Weft, after those (repeatable; e.g. -XX:+UseParallelGC)
             """;
 
     static LoadOptions parse(String... args) {
@@ -53,6 +54,7 @@ record LoadOptions(List<Scenario> scenarios, List<String> bodies, List<Integer> 
         Path weftJar = null;
         String weftClasspath = null;
         String weftJavaOpts = DEFAULT_WEFT_JAVA_OPTS;
+        List<String> weftJvmArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -101,6 +103,14 @@ record LoadOptions(List<Scenario> scenarios, List<String> bodies, List<Integer> 
                 case "--weft-jar" -> weftJar = Path.of(value(args, ++i, a));
                 case "--weft-classpath" -> weftClasspath = value(args, ++i, a);
                 case "--weft-java-opts" -> weftJavaOpts = value(args, ++i, a);
+                case "--weft-jvm-arg" -> {
+                    String arg = value(args, ++i, a).strip();
+                    if (!arg.startsWith("-") || arg.contains(" ")) {
+                        throw new HarnessException("--weft-jvm-arg: '" + arg + "' is not one JVM option (e.g. "
+                                + "-Dname=value)");
+                    }
+                    weftJvmArgs.add(arg);
+                }
                 default -> throw new HarnessException("unknown option '" + a + "'\n" + USAGE);
             }
         }
@@ -113,7 +123,7 @@ record LoadOptions(List<Scenario> scenarios, List<String> bodies, List<Integer> 
             weftJar = guess;
         }
         return new LoadOptions(scenarios, bodies, connections, duration, warmup, rates, peers, out, origin, docker,
-                pin, h2Streams, weftJar, weftClasspath, weftJavaOpts);
+                pin, h2Streams, weftJar, weftClasspath, weftJavaOpts, List.copyOf(weftJvmArgs));
     }
 
     /** "0" -> 0, "4k" -> 4096, "1m" -> 1048576 (binary units; b/k/m suffixes). */

@@ -50,6 +50,14 @@ class LoadOptionsTest {
     }
 
     @Test
+    void weftJvmArgsAreAppendedInOrder() {
+        LoadOptions o = parse("--weft-jvm-arg", "-XX:+UseParallelGC", "--weft-jvm-arg", "-Xmx96m");
+        assertEquals(List.of("-XX:+UseParallelGC", "-Xmx96m"), o.weftJvmArgs());
+        assertEquals(LoadOptions.DEFAULT_WEFT_JAVA_OPTS, o.weftJavaOpts());
+        assertEquals(List.of(), parse().weftJvmArgs());
+    }
+
+    @Test
     void everyBadValueNamesItsOption() {
         assertMessage("--scenario: unknown scenario 'h3' (known: h1, h1-close, tls, mtls, h2)", "--scenario", "h3");
         assertMessage("--body: '17m' is not a size from 0 to 16m (e.g. 0, 4k, 64k, 1m)", "--body", "17m");
@@ -58,6 +66,8 @@ class LoadOptionsTest {
         assertMessage("--rates: 1.5 is not a fraction in (0, 1]", "--rates", "0.5,1.5");
         assertMessage("--peers: unknown peer 'envoy' (known: nginx, haproxy)", "--peers", "envoy");
         assertMessage("--duration: must be positive, not 0", "--duration", "0");
+        assertMessage("--weft-jvm-arg: 'Xmx96m' is not one JVM option (e.g. -Dname=value)",
+                "--weft-jvm-arg", "Xmx96m");
         assertMessage("--warmup: must not be negative", "--warmup", "-1");
         assertMessage("--origin: must be nginx, builtin or auto, not 'apache'", "--origin", "apache");
         assertMessage("--out: needs a value", "--out");

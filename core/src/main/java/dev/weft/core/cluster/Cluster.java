@@ -152,7 +152,8 @@ public final class Cluster implements AutoCloseable {
             if (h == null) {
                 Http1Pool p = newPool(a);
                 h = new Host(a, p, config.http2() ? new dev.weft.core.pool.Http2Pool(p,
-                        Math.min(4, config.maxConnectionsPerEndpoint()), config.connectTimeout().toNanos()) : null);
+                        Math.min(4, config.maxConnectionsPerEndpoint()), config.connectTimeout().toNanos(),
+                        config.poolIdleTimeout().toNanos(), config.http2Keepalive()) : null);
             }
             next.add(h);
         }
@@ -179,6 +180,9 @@ public final class Cluster implements AutoCloseable {
         long now = System.nanoTime();
         for (Host h : hosts) {
             h.pool().expireIdle(now);
+            if (h.http2Pool() != null) {
+                h.http2Pool().expireIdle(now);
+            }
         }
     }
 

@@ -15,12 +15,12 @@ import java.util.List;
  * @param maxConnectionsPerEndpoint pool size per endpoint (default 1024)
  * @param maxPendingRequests        requests that may wait for a pooled connection, per endpoint; beyond it: 503 UO
  *                                  (default 1024)
- * @param poolIdleTimeout           an idle pooled connection is closed after this (default 60s)
- * @param http2 speak HTTP/2 to the endpoints (ALPN h2 with TLS, prior knowledge without): shared connections,
- *              one stream per request
+ * @param poolIdleTimeout           an idle pooled connection is closed after this (default 60s); an HTTP/2
+ *                                  connection once it has carried no stream that long (with GOAWAY)
  * @param tls                       TLS origination, or null for plain TCP
  * @param http2                     speak HTTP/2 to the endpoints (ALPN h2 with TLS, prior knowledge without):
  *                                  a few shared connections, one stream per request
+ * @param http2Keepalive            PINGs on each HTTP/2 connection to find dead ones, or null for none
  */
 public record ClusterConfig(
         String name,
@@ -33,7 +33,8 @@ public record ClusterConfig(
         int maxPendingRequests,
         Duration poolIdleTimeout,
         TlsConfig.Upstream tls,
-        boolean http2) {
+        boolean http2,
+        Http2Keepalive http2Keepalive) {
     public ClusterConfig {
         endpoints = List.copyOf(endpoints);
     }
@@ -43,7 +44,14 @@ public record ClusterConfig(
                          Duration dnsRefreshRate, List<EndpointConfig> endpoints, int maxConnectionsPerEndpoint,
                          int maxPendingRequests, Duration poolIdleTimeout, TlsConfig.Upstream tls) {
         this(name, type, lbPolicy, connectTimeout, dnsRefreshRate, endpoints, maxConnectionsPerEndpoint,
-                maxPendingRequests, poolIdleTimeout, tls, false);
+                maxPendingRequests, poolIdleTimeout, tls, false, null);
+    }
+
+    /**
+     * Envoy's {@code connection_keepalive} for upstream HTTP/2 connections: a PING every {@code interval}; one not
+     * acknowledged within {@code timeout} closes the connection (its streams fail, new ones go to a fresh connection).
+     */
+    public record Http2Keepalive(Duration interval, Duration timeout) {
     }
 
     /** Envoy's cluster discovery types that Weft supports. */

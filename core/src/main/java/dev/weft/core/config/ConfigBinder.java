@@ -36,7 +36,8 @@ final class ConfigBinder {
             "server_header", "xff_append", "generate_request_id", "xff_num_trusted_hops"};
     private static final String[] CLUSTER_FIELDS = {"name", "type", "lb_policy", "connect_timeout",
             "dns_refresh_rate", "max_connections_per_endpoint", "max_pending_requests", "pool_idle_timeout",
-            "endpoints", "tls", "http2"};
+            "endpoints", "tls", "http2", "http2_keepalive"};
+    private static final String[] HTTP2_KEEPALIVE_FIELDS = {"interval", "timeout"};
 
     private final NodeReader reader;
     private final TlsBinder tls;
@@ -400,8 +401,31 @@ final class ConfigBinder {
             tls = new TlsConfig.Upstream(tls.sni(), tls.caFile(), tls.expectedSans(), tls.certFile(),
                     tls.keyFile(), alpn, tls.minVersion(), tls.maxVersion(), tls.cipherSuites());
         }
+        ClusterConfig.Http2Keepalive keepalive = http2Keepalive(m, http2);
         return new ClusterConfig(name, type == null ? ConfigDefaults.CLUSTER_TYPE : type, lbPolicy, connectTimeout,
-                dnsRefreshRate, endpoints, maxConnections, maxPending, poolIdleTimeout, tls, http2);
+                dnsRefreshRate, endpoints, maxConnections, maxPending, poolIdleTimeout, tls, http2, keepalive);
+    }
+
+    /** {@code http2_keepalive: {interval, timeout}}: both required and positive, on an HTTP/2 cluster only. */
+    private ClusterConfig.Http2Keepalive http2Keepalive(YamlMap cluster, boolean http2) {
+        YamlMap k = cluster.map("http2_keepalive", HTTP2_KEEPALIVE_FIELDS);
+        if (k == null) {
+            return null;
+        }
+        if (!http2) {
+            cluster.problem("http2_keepalive", "needs http2: true (PINGs are HTTP/2 frames)");
+        }
+        Duration interval = k.require("interval") ? k.duration("interval", null) : null;
+        Duration timeout = k.require("timeout") ? k.duration("timeout", null) : null;
+        if (interval != null && !interval.isPositive()) {
+            k.problem("interval", "must be greater than 0");
+            interval = null;
+        }
+        if (timeout != null && !timeout.isPositive()) {
+            k.problem("timeout", "must be greater than 0");
+            timeout = null;
+        }
+        return interval == null || timeout == null ? null : new ClusterConfig.Http2Keepalive(interval, timeout);
     }
 
     /** True for an empty document: no node at all, or a lone null ({@code ~}). */

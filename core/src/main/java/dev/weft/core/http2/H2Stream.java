@@ -54,6 +54,8 @@ final class H2Stream {
     private List<String[]> trailers = List.of();
     private volatile long resetCode = -1;
     private volatile boolean resetByPeer;
+    /** The request body stalled for stream_idle_timeout ({@link #timeOutIdle}); the handler resets the stream. */
+    private volatile boolean idleTimedOut;
     /** The whole response went out (END_STREAM sent): a reset after this is not premature. */
     volatile boolean responseComplete;
     /** The stream's virtual thread, interrupted on reset so a blocked upstream read ends. */
@@ -257,15 +259,46 @@ final class H2Stream {
 
     // ---- stream thread ----------------------------------------------------------------------------------------------
 
+    /** Reset by the client (or the connection ended), or timed out idle: the exchange is being abandoned. */
     boolean isReset() {
-        return resetCode >= 0;
+        return resetCode >= 0 || idleTimedOut;
     }
 
-    void checkReset() throws ResetException {
+    /**
+     * @throws ResetException when the client reset the stream (or the connection ended)
+     * @throws Http2Connection.StreamIdleException when the request body stalled ({@link #timeOutIdle})
+     */
+    void checkReset() throws java.io.IOException {
         long c = resetCode;
         if (c >= 0) {
             throw new ResetException(c);
         }
+        if (idleTimedOut) {
+            throw new Http2Connection.StreamIdleException("the request body stalled");
+        }
+    }
+
+    /**
+     * The request body stalled for stream_idle_timeout (seen by the thread that waits for it): from now on
+     * {@link #checkReset} throws, so the handler resets the stream; the upstream exchange is aborted at once
+     * ({@link #onReset}) to wake a handler blocked on it. Returns true the first time only (count it then).
+     */
+    boolean timeOutIdle() {
+        lock.lock();
+        try {
+            if (idleTimedOut || resetCode >= 0) {
+                return false;
+            }
+            idleTimedOut = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        Runnable r = onReset;
+        if (r != null) {
+            r.run();
+        }
+        return true;
     }
 
     /**
@@ -278,7 +311,7 @@ final class H2Stream {
         lock.lock();
         try {
             long left = timeoutNanos;
-            while (chunks.isEmpty() && !inputEnded && resetCode < 0) {
+            while (chunks.isEmpty() && !inputEnded && resetCode < 0 && !idleTimedOut) {
                 if (left <= 0) {
                     throw new java.io.InterruptedIOException("request body stalled");
                 }

@@ -39,8 +39,9 @@ import java.util.function.Consumer;
 /**
  * A downstream HTTP/2 connection (RFC 9113), server side. Its own virtual thread reads and decodes frames, applies
  * connection-level rules and flood limits, and starts one virtual thread per request stream ({@link StreamHandler});
- * every frame is written under one lock, which also guards the HPACK encoder (header blocks must reach the wire in
- * encoding order) and the send windows. Flow control blocks a stream's thread, never the connection's.
+ * every frame is serialized under one lock, which also guards the HPACK encoder (header blocks must reach the wire in
+ * encoding order) and the send windows, and queued to its {@link FrameOutput}, whose writer thread writes them:
+ * nobody does I/O under the lock. Flow control blocks a stream's thread, never the connection's.
  *
  * <p>Request bodies are buffered per stream up to the stream window we advertise, and per connection up to the
  * connection window: a stream's consumer gives the window back as it forwards the bytes, so a slow upstream slows its
@@ -50,7 +51,6 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private static final System.Logger LOG = System.getLogger("weft.http2");
 
     private static final int IDLE = 1;
-    private static final int WRITE = 2;
     /** Room for control frames queued by the reader before it flushes them (before blocking on a read). */
     private static final int OUT_BYTES = 16 * 1024;
 
@@ -87,8 +87,9 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private final FlowWindow sendWindow = new FlowWindow(0, FlowWindow.DEFAULT_WINDOW);
     private final HeaderBlockEncoder headerBlocks = new HeaderBlockEncoder(16L * 1024 * 1024);
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
-    private final ByteBuffer dataHeader = ByteBuffer.allocateDirect(9);
-    private final ByteBuffer[] gather = new ByteBuffer[2];
+    private final HeaderBlockEncoder.Flush flusher = this::flushLocked;
+    /** The connection's writer: flushed frames are queued to it; its methods are called under the lock (but await). */
+    private final FrameOutput output;
     private int connectionCredit;
     private boolean goAwaySent;
     private boolean broken;
@@ -136,6 +137,8 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         this.maxContinuations = Math.max(32, opts.maxHeaderListSize() / 1024);
         this.resetTokens = opts.maxResetsPerSecond();
         this.controlTokens = opts.maxControlFramesPerSecond();
+        this.output = new FrameOutput(channel, lock, writeDeadline, listener.config().idleTimeout().toNanos(),
+                this::outputBroken);
     }
 
     private static String ip(Transport t, boolean remote) {
@@ -177,6 +180,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             for (H2Stream s : streams.values()) {
                 s.reset(ErrorCode.CANCEL.code());
             }
+            output.close(idleNanos()); // what is queued (a GOAWAY) goes out before the close
             lock.lock();
             try {
                 broken = true;
@@ -733,6 +737,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private void respondLocally(int streamId, boolean endStream, int status) {
         lock.lock();
         try {
+            output.awaitRoom();
             if (broken) {
                 return;
             }
@@ -769,6 +774,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         lock.lock();
         try {
             if (out.position() > 0) {
+                output.awaitRoom();
                 flushLocked();
             }
         } finally {
@@ -776,14 +782,14 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
     }
 
-    /** Writes the out buffer (and is the only place that does). Holds the lock. */
+    /** Queues the out buffer to the writer (and is the only place that does). Holds the lock. */
     private void flushLocked() throws IOException {
         out.flip();
         try {
             if (broken) {
                 throw new IOException("connection closed");
             }
-            writeFully(out);
+            output.flush(out);
         } catch (IOException e) {
             broken = true;
             throw e;
@@ -792,35 +798,28 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
     }
 
-    private void writeFully(ByteBuffer b) throws IOException {
-        writeDeadline.arm(listener.config().idleTimeout().toNanos(), WRITE);
+    /** A write failed (on the writer's thread). */
+    private void outputBroken() {
+        lock.lock();
         try {
-            while (b.hasRemaining()) {
-                channel.write(b);
-            }
+            broken = true;
+            windowOpened.signalAll();
         } finally {
-            writeDeadline.disarm();
-        }
-    }
-
-    private void writeFully(ByteBuffer[] bs) throws IOException {
-        writeDeadline.arm(listener.config().idleTimeout().toNanos(), WRITE);
-        try {
-            while (bs[0].hasRemaining() || bs[1].hasRemaining()) {
-                channel.write(bs);
-            }
-        } finally {
-            writeDeadline.disarm();
+            lock.unlock();
         }
     }
 
     /** HPACK-encodes a header list and frames it into the out buffer. Holds the lock. */
     private void encodeHeaders(int streamId, List<String[]> headers, boolean endStream) throws IOException {
-        ByteBuffer large = headerBlocks.encode(out, this::flushLocked, streamId, headers, endStream,
-                peer.maxFrameSize());
+        ByteBuffer large = headerBlocks.encode(out, flusher, streamId, headers, endStream, peer.maxFrameSize());
         if (large != null) {
             flushLocked(); // what out held goes first
-            writeFully(large);
+            try {
+                output.flush(large);
+            } catch (IOException e) {
+                broken = true;
+                throw e;
+            }
         }
     }
 
@@ -828,6 +827,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     void sendHeaders(H2Stream s, List<String[]> headers, boolean endStream) throws IOException {
         lock.lock();
         try {
+            output.awaitRoom();
             s.checkReset();
             if (broken) {
                 throw new IOException("connection closed");
@@ -851,64 +851,68 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
      */
     void sendData(H2Stream s, ByteBuffer src, boolean endStream) throws IOException {
         long waitNanos = opts.streamIdleTimeout().toNanos();
+        int limit = src.limit();
         do {
-            lock.lock();
+            FrameOutput.Frame pending = null;
+            boolean last;
             try {
-                long left = waitNanos;
-                while (src.hasRemaining() && (s.sendWindow.available() <= 0 || sendWindow.available() <= 0)) {
+                lock.lock();
+                try {
+                    output.awaitRoom();
+                    long left = waitNanos;
+                    while (src.hasRemaining() && (s.sendWindow.available() <= 0 || sendWindow.available() <= 0)) {
+                        s.checkReset();
+                        if (broken) {
+                            throw new IOException("connection closed");
+                        }
+                        if (left <= 0) {
+                            h2stats.streamIdleTimeout.increment();
+                            throw new StreamIdleException();
+                        }
+                        try {
+                            left = windowOpened.awaitNanos(left);
+                        } catch (InterruptedException e) {
+                            s.checkReset();
+                            throw new java.io.InterruptedIOException("interrupted");
+                        }
+                    }
                     s.checkReset();
                     if (broken) {
                         throw new IOException("connection closed");
                     }
-                    if (left <= 0) {
-                        h2stats.streamIdleTimeout.increment();
-                        throw new StreamIdleException();
+                    int n = Math.min(src.remaining(), Math.min(peer.maxFrameSize(),
+                            Math.min(s.sendWindow.available(), sendWindow.available())));
+                    last = endStream && n == src.remaining();
+                    if (out.position() > 0) {
+                        flushLocked();
                     }
+                    if (last && s.sent(FrameType.DATA, true)) {
+                        releaseSlot(s);
+                    }
+                    src.limit(src.position() + n);
                     try {
-                        left = windowOpened.awaitNanos(left);
-                    } catch (InterruptedException e) {
-                        s.checkReset();
-                        throw new java.io.InterruptedIOException("interrupted");
+                        pending = output.data(s.id, src, last);
+                    } catch (IOException e) {
+                        broken = true;
+                        throw e;
                     }
-                }
-                s.checkReset();
-                if (broken) {
-                    throw new IOException("connection closed");
-                }
-                int n = Math.min(src.remaining(), Math.min(peer.maxFrameSize(),
-                        Math.min(s.sendWindow.available(), sendWindow.available())));
-                boolean last = endStream && n == src.remaining();
-                if (out.position() > 0) {
-                    flushLocked();
-                }
-                dataHeader.clear();
-                FrameWriter.writeFrameHeader(dataHeader, n, FrameType.DATA, last ? 0x1 : 0, s.id);
-                dataHeader.flip();
-                if (last && s.sent(FrameType.DATA, true)) {
-                    releaseSlot(s);
-                }
-                int limit = src.limit();
-                src.limit(src.position() + n);
-                gather[0] = dataHeader;
-                gather[1] = src;
-                try {
-                    writeFully(gather);
-                } catch (IOException e) {
-                    broken = true;
-                    throw e;
+                    s.sendWindow.spend(n);
+                    dataFramesSent++;
+                    sendWindow.spend(n);
+                    if (last) {
+                        s.responseComplete = true;
+                    }
                 } finally {
-                    src.limit(limit);
-                    gather[1] = null;
+                    lock.unlock();
                 }
-                s.sendWindow.spend(n);
-                dataFramesSent++;
-                sendWindow.spend(n);
-                if (last) {
-                    s.responseComplete = true;
-                    return;
+                if (pending != null) {
+                    output.await(pending); // src is the frame's payload until it is written
                 }
             } finally {
-                lock.unlock();
+                src.limit(limit);
+            }
+            if (last) {
+                return;
             }
         } while (src.hasRemaining());
         if (endStream) {
@@ -920,14 +924,12 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     void endStream(H2Stream s) throws IOException {
         lock.lock();
         try {
+            output.awaitRoom();
             s.checkReset();
-            if (out.position() > 0) {
-                flushLocked();
-            }
             if (s.sent(FrameType.DATA, true)) {
                 releaseSlot(s);
             }
-            FrameWriter.writeFrameHeader(out, 0, FrameType.DATA, 0x1, s.id);
+            FrameWriter.writeFrameHeader(outRoom(9), 0, FrameType.DATA, 0x1, s.id);
             dataFramesSent++;
             s.responseComplete = true;
             flushLocked();
@@ -940,6 +942,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     void sendReset(int streamId, ErrorCode error) {
         lock.lock();
         try {
+            output.awaitRoom();
             if (broken) {
                 return;
             }
@@ -957,6 +960,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     void goAway(ErrorCode error, String debug) {
         lock.lock();
         try {
+            output.awaitRoom();
             if (goAwaySent || broken) {
                 return;
             }
@@ -990,6 +994,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         }
         lock.lock();
         try {
+            output.awaitRoom();
             if (!broken) {
                 FrameWriter.writeWindowUpdate(outRoom(13), s.id, n);
                 if (Thread.currentThread() == readerThread) {
@@ -1008,6 +1013,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private void creditConnection(int n) {
         lock.lock();
         try {
+            output.awaitRoom();
             connectionCredit += n;
             if (connectionCredit >= opts.initialConnectionWindowSize() / 2 && !broken) {
                 recvWindow.increment(connectionCredit);
@@ -1062,10 +1068,17 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         streams.remove(s.id);
     }
 
-    /** A stream waited longer than stream_idle_timeout for the client to open its window. */
+    /**
+     * A stream made no progress for stream_idle_timeout: the client did not open its window for our DATA, or stopped
+     * sending its request body. The stream's handler resets it (CANCEL), flag SI.
+     */
     static final class StreamIdleException extends IOException {
         StreamIdleException() {
-            super("stream idle timeout: the client's flow-control window stayed closed");
+            this("the client's flow-control window stayed closed");
+        }
+
+        StreamIdleException(String why) {
+            super("stream idle timeout: " + why);
         }
     }
 

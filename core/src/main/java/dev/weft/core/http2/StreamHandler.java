@@ -118,6 +118,7 @@ final class StreamHandler implements Runnable {
         } catch (H2Stream.ResetException e) {
             ctx.flag(ResponseFlag.DC);
         } catch (Http2Connection.StreamIdleException e) {
+            ctx.flag(ResponseFlag.SI);
             conn.sendReset(s.id, ErrorCode.CANCEL);
         } catch (IOException e) {
             // the connection is gone or the client stopped reading
@@ -411,7 +412,8 @@ final class StreamHandler implements Runnable {
                             } catch (java.io.InterruptedIOException e) {
                                 waited += slice;
                                 if (waited >= idle) {
-                                    throw e;
+                                    requestBodyStalled(); // cancels the upstream stream (onReset)
+                                    return;
                                 }
                                 continue;
                             }
@@ -483,8 +485,9 @@ final class StreamHandler implements Runnable {
                     us.cancel();
                     throw e;
                 } catch (IOException e) {
-                    ctx.flag(ResponseFlag.UC);
                     us.cancel();
+                    s.checkReset(); // the client reset or the request body stalled: not the upstream's failure
+                    ctx.flag(ResponseFlag.UC);
                     conn.sendReset(s.id, ErrorCode.INTERNAL_ERROR);
                     return;
                 }
@@ -653,7 +656,7 @@ final class StreamHandler implements Runnable {
         held = null;
         heldTrailers = null;
         try {
-            s.checkReset();
+            checkReset(up);
             try {
                 up.arm(conn.idleNanos(), UpstreamConnection.IDLE);
                 Channels.writeFully(up.transport(), head);
@@ -694,7 +697,7 @@ final class StreamHandler implements Runnable {
                     }
                 }
             } catch (IOException e) {
-                s.checkReset();
+                checkReset(up);
                 return failBeforeResponse(up, e, anyBytes, allowRetry && !hasBody, stats);
             } catch (Http1Exception e) {
                 up.pool().release(up, false);
@@ -759,9 +762,10 @@ final class StreamHandler implements Runnable {
             } catch (IOException | Http1Exception e) {
                 // the upstream failed mid-body: the client learns it from a reset
                 holding = false;
-                ctx.flag(e instanceof Http1Exception ? ResponseFlag.UPE : ResponseFlag.UC);
                 Channels.closeQuietly(up.channel());
                 up.pool().release(up, false);
+                s.checkReset(); // the client reset or the request body stalled: not the upstream's failure
+                ctx.flag(e instanceof Http1Exception ? ResponseFlag.UPE : ResponseFlag.UC);
                 conn.sendReset(s.id, ErrorCode.INTERNAL_ERROR);
                 return true;
             } finally {
@@ -782,6 +786,27 @@ final class StreamHandler implements Runnable {
             s.onReset = null;
             stopPump();
             stats.rqActive.decrement();
+        }
+    }
+
+    /**
+     * {@link H2Stream#checkReset}, giving the borrowed upstream connection back (closed) before it throws: the client
+     * reset the stream, or its request body stalled (the pump closed the connection already).
+     */
+    private void checkReset(UpstreamConnection up) throws IOException {
+        if (s.isReset()) {
+            up.pool().release(up, false);
+            s.checkReset();
+        }
+    }
+
+    /**
+     * The request body stalled for stream_idle_timeout (seen by a body pump): counted, the upstream exchange aborted,
+     * and the handler resets the stream with flag SI when it next checks the stream.
+     */
+    private void requestBodyStalled() {
+        if (s.timeOutIdle()) {
+            conn.h2stats.streamIdleTimeout.increment();
         }
     }
 
@@ -1025,7 +1050,15 @@ final class StreamHandler implements Runnable {
                     if (stopping()) {
                         throw new java.io.InterruptedIOException("request body pump stopped");
                     }
-                    ByteBuffer chunk = s.take(streamIdle);
+                    ByteBuffer chunk;
+                    try {
+                        chunk = s.take(streamIdle);
+                    } catch (java.io.InterruptedIOException e) {
+                        if (!stopping()) {
+                            requestBodyStalled(); // closes the upstream connection (onReset)
+                        }
+                        throw e;
+                    }
                     if (chunk == null) {
                         break;
                     }

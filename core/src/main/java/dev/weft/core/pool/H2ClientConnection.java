@@ -14,6 +14,9 @@ import dev.weft.codec.http2.Http2Settings;
 import dev.weft.codec.hpack.HeaderSink;
 import dev.weft.core.io.Channels;
 import dev.weft.core.io.Transport;
+import dev.weft.core.stats.ClusterStats;
+import dev.weft.core.time.Deadline;
+import dev.weft.core.time.Deadlines;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,6 +35,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * and the send windows) and wait on their stream for the response. Response bodies are buffered per stream up to the
  * stream window we advertise and the window is given back as the consumer forwards the bytes, so a slow downstream
  * slows the upstream down.
+ *
+ * <p>Counted in its cluster's stats once established ({@code upstream_cx_active}, {@code upstream_cx_http2_total})
+ * and once when closed ({@code upstream_cx_destroy}), whichever path closes it. With keepalive, a PING goes out every
+ * interval and one not acknowledged within the timeout closes the connection; the shared timer only arms and fires,
+ * the PING itself is written by a short-lived virtual thread (the timer thread does no I/O).
  */
 public final class H2ClientConnection implements FrameListener {
     private static final System.Logger LOG = System.getLogger("weft.http2.upstream");
@@ -56,7 +65,16 @@ public final class H2ClientConnection implements FrameListener {
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private int nextStreamId = 1;
     private int connectionCredit;
+    /** No more streams or frames: set by {@link #close} (and first by a keepalive timeout, on the timer thread). */
     private volatile boolean closed;
+    /** {@link #close} runs once, whoever calls it. */
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final ClusterStats stats;
+    private final Deadlines deadlines;
+    /** Keepalive PINGs, or null. */
+    private final KeepAlive keepalive;
+    /** Counted in cx_active (set once established): close() counts the destroy. */
+    private volatile boolean counted;
     /** GOAWAY received: no new streams; streams above this id were not processed (safe to retry elsewhere). */
     private volatile int goAwayLastStream = Integer.MAX_VALUE;
     /**
@@ -69,10 +87,16 @@ public final class H2ClientConnection implements FrameListener {
     private volatile boolean settingsReceived;
     /** Streams reserved by {@link Http2Pool#acquire} and not yet ended; guarded by the pool's lock. */
     int slots;
+    /** System.nanoTime() when {@link #slots} last dropped to 0; guarded by the pool's lock. */
+    long idleSince = System.nanoTime();
 
     H2ClientConnection(Transport channel, Http2Pool pool) {
         this.channel = channel;
         this.pool = pool;
+        this.stats = pool.stats();
+        this.deadlines = pool.deadlines();
+        this.keepalive = pool.keepalive == null ? null : new KeepAlive(pool.keepalive.interval().toNanos(),
+                pool.keepalive.timeout().toNanos());
         in.flip();
     }
 
@@ -88,7 +112,13 @@ public final class H2ClientConnection implements FrameListener {
         } finally {
             lock.unlock();
         }
+        counted = true;
+        stats.cxActive.increment();
+        stats.cxHttp2Total.increment();
         Thread.ofVirtual().name("weft-h2-upstream").start(this::readLoop);
+        if (keepalive != null) {
+            keepalive.start();
+        }
     }
 
     private void readLoop() {
@@ -129,11 +159,18 @@ public final class H2ClientConnection implements FrameListener {
 
     /** Closes the connection; streams in flight fail. */
     void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
         closed = true;
+        if (keepalive != null) {
+            deadlines.unregister(keepalive);
+        }
         Channels.closeQuietly(channel);
+        if (counted) {
+            stats.cxActive.decrement();
+            stats.cxDestroy.increment();
+        }
         for (Stream s : streams.values()) {
             s.fail(new IOException("upstream HTTP/2 connection closed"), false);
         }
@@ -148,6 +185,12 @@ public final class H2ClientConnection implements FrameListener {
 
     boolean isOpen() {
         return !closed && !goAwayReceived;
+    }
+
+    /** Idle for the pool idle timeout, and out of the pool already: GOAWAY (NO_ERROR), then close. */
+    void closeIdle() {
+        goAway(ErrorCode.NO_ERROR, "idle timeout");
+        close();
     }
 
     /** Streams reserved or open; the pool's lock held. */
@@ -517,9 +560,10 @@ public final class H2ClientConnection implements FrameListener {
             }
         }
 
-        /** Abandons the request: RST_STREAM CANCEL. */
+        /** Abandons the request: RST_STREAM CANCEL; a thread waiting for the response wakes with an IOException. */
         public void cancel() {
             if (streams.remove(id) != null) {
+                fail(new IOException("upstream stream cancelled"), false);
                 sendReset(id, ErrorCode.CANCEL);
                 returnUnconsumed();
                 pool.streamEnded(H2ClientConnection.this);
@@ -663,6 +707,78 @@ public final class H2ClientConnection implements FrameListener {
         }
     }
 
+    // ---- keepalive ----------------------------------------------------------------------------------------------------
+
+    /**
+     * Envoy's connection_keepalive: armed for the next PING ({@link #PING_DUE}), then, once it is sent, for its ACK
+     * ({@link #ACK_DUE}). Fired on the shared timer thread, which only starts the PING's writer or closes the socket.
+     * One PING is outstanding at a time: the next one is armed by the ACK.
+     */
+    private final class KeepAlive extends Deadline {
+        private static final int PING_DUE = 1;
+        private static final int ACK_DUE = 2;
+        private final long intervalNanos;
+        private final long timeoutNanos;
+        /** Opaque data of the PING awaiting its ACK, 0 when none; written by the PING's thread, read by the reader. */
+        private volatile long outstanding;
+        /** PINGs sent: the next opaque value. Only one PING thread runs at a time (see above). */
+        private long sent;
+
+        KeepAlive(long intervalNanos, long timeoutNanos) {
+            this.intervalNanos = intervalNanos;
+            this.timeoutNanos = timeoutNanos;
+        }
+
+        void start() {
+            deadlines.register(this);
+            arm(intervalNanos, PING_DUE);
+        }
+
+        @Override
+        protected void onExpired(int reason) {
+            if (reason == PING_DUE) {
+                Thread.ofVirtual().name("weft-h2-upstream-ping").start(this::ping);
+                return;
+            }
+            // ACK_DUE: the upstream (or the path to it) is gone; new streams must not pick this connection
+            stats.http2KeepaliveTimeout.increment();
+            LOG.log(System.Logger.Level.DEBUG, "upstream HTTP/2 connection to {0}: PING not acknowledged within "
+                    + "{1} ms, closing", pool.address(), timeoutNanos / 1_000_000);
+            closed = true;
+            Channels.closeQuietly(channel); // the reader fails and closes the rest (close() takes locks)
+        }
+
+        private void ping() {
+            long opaque = ++sent;
+            outstanding = opaque;
+            arm(timeoutNanos, ACK_DUE); // before the write: a write that blocks is bounded too
+            lock.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                if (out.remaining() < 17) {
+                    flushLocked();
+                }
+                FrameWriter.writePing(out, false, opaque);
+                flushLocked();
+            } catch (IOException e) {
+                closed = true;
+                Channels.closeQuietly(channel);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** A PING ACK arrived (reader thread): the next PING after the interval. */
+        void acked(long opaque) {
+            if (opaque != 0 && opaque == outstanding) {
+                outstanding = 0;
+                arm(intervalNanos, PING_DUE);
+            }
+        }
+    }
+
     // ---- frames in (reader thread) ------------------------------------------------------------------------------------
 
     private final List<String[]> fields = new ArrayList<>();
@@ -772,6 +888,9 @@ public final class H2ClientConnection implements FrameListener {
     @Override
     public void onPing(boolean ack, long opaque) {
         if (ack) {
+            if (keepalive != null) {
+                keepalive.acked(opaque);
+            }
             return;
         }
         lock.lock();

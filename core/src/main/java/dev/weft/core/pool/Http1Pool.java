@@ -89,6 +89,16 @@ public final class Http1Pool {
         return address;
     }
 
+    /** The timer its connections' deadlines are registered with (also the endpoint's HTTP/2 connections'). */
+    Deadlines deadlines() {
+        return deadlines;
+    }
+
+    /** The cluster's stats (also counted by the endpoint's HTTP/2 connections). */
+    ClusterStats stats() {
+        return stats;
+    }
+
     /** Borrows an idle connection or opens a new one. */
     public UpstreamConnection acquire() throws UpstreamException {
         return acquire(false);
@@ -335,6 +345,7 @@ public final class Http1Pool {
                 open--;
                 deadlines.unregister(c);
                 forget(c);
+                stats.cxIdleTimeout.increment();
                 c.close();
             }
         } finally {

@@ -1,8 +1,11 @@
 package dev.weft.core.pool;
 
+import dev.weft.core.config.ClusterConfig;
 import dev.weft.core.io.Transport;
 import dev.weft.core.proxy.ResponseFlag;
 import dev.weft.core.proxy.UpstreamException;
+import dev.weft.core.stats.ClusterStats;
+import dev.weft.core.time.Deadlines;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,22 +18,46 @@ import java.util.concurrent.locks.ReentrantLock;
  * each carrying up to the upstream's SETTINGS_MAX_CONCURRENT_STREAMS requests at once. A request takes a stream on the
  * least busy connection with room, opens a new connection when all are full (up to {@code maxConnections}), or waits
  * at most the connect timeout. A connection that received GOAWAY takes no new streams and closes when its last one
- * ends. Connections are dialled like the HTTP/1.1 pool's (same TLS, same connect timeout, same stats).
+ * ends; one that carried no stream for the pool idle timeout is closed with GOAWAY; with keepalive, one whose PING
+ * goes unanswered is closed. Connections are dialled like the HTTP/1.1 pool's (same TLS, same connect timeout) and
+ * counted in the same cluster stats.
  */
 public final class Http2Pool {
     private final Http1Pool dialer;
     private final int maxConnections;
     private final long waitNanos;
+    private final long idleTimeoutNanos;
+    /** PINGs on every connection, or null. */
+    final ClusterConfig.Http2Keepalive keepalive;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition room = lock.newCondition();
     private final List<H2ClientConnection> connections = new ArrayList<>();
     private int dialing;
     private volatile boolean closed;
 
-    public Http2Pool(Http1Pool dialer, int maxConnections, long connectTimeoutNanos) {
+    /**
+     * @param idleTimeoutNanos a connection without streams this long is closed (0: never)
+     * @param keepalive        PINGs on every connection, or null
+     */
+    java.net.InetSocketAddress address() {
+        return dialer.address();
+    }
+
+    public Http2Pool(Http1Pool dialer, int maxConnections, long connectTimeoutNanos, long idleTimeoutNanos,
+                     ClusterConfig.Http2Keepalive keepalive) {
         this.dialer = dialer;
         this.maxConnections = Math.max(1, maxConnections);
         this.waitNanos = connectTimeoutNanos;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.keepalive = keepalive;
+    }
+
+    ClusterStats stats() {
+        return dialer.stats();
+    }
+
+    Deadlines deadlines() {
+        return dialer.deadlines();
     }
 
     /** A connection with room for one more stream; the caller opens the stream at once. */
@@ -79,7 +106,7 @@ public final class Http2Pool {
         try {
             Transport t = dialer.dial();
             c = new H2ClientConnection(t, this);
-            c.start();
+            c.start(); // counts the connection (cx_active, cx_http2_total) once it is up
             started = true;
             return c;
         } catch (IOException e) {
@@ -115,12 +142,17 @@ public final class Http2Pool {
                 c.slots--;
             }
             idle = c.slots == 0;
+            if (idle) {
+                c.idleSince = System.nanoTime();
+            }
             room.signalAll();
         } finally {
             lock.unlock();
         }
-        if (!c.isOpen() && idle) {
+        if (idle && !c.isOpen()) {
             c.close();
+        } else if (idle && closed) {
+            c.close(); // dialled while the pool closed, so never in its list: nobody else closes it
         }
     }
 
@@ -156,6 +188,39 @@ public final class Http2Pool {
             room.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Closes connections that carried no stream for the idle timeout: out of the pool at once (no request can take
+     * them any more), then GOAWAY and close on a short-lived virtual thread, since this runs on the timer thread,
+     * which must not do I/O.
+     */
+    public void expireIdle(long now) {
+        if (idleTimeoutNanos <= 0) {
+            return;
+        }
+        List<H2ClientConnection> expired = null;
+        lock.lock();
+        try {
+            for (int i = connections.size() - 1; i >= 0; i--) {
+                H2ClientConnection c = connections.get(i);
+                if (c.slots == 0 && now - c.idleSince >= idleTimeoutNanos) {
+                    connections.remove(i);
+                    if (expired == null) {
+                        expired = new ArrayList<>();
+                    }
+                    expired.add(c);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (expired != null) {
+            for (H2ClientConnection c : expired) {
+                stats().cxIdleTimeout.increment();
+                Thread.ofVirtual().name("weft-h2-upstream-idle").start(c::closeIdle);
+            }
         }
     }
 

@@ -25,6 +25,11 @@ public enum ResponseFlag {
     UT("UT", 504, "upstream request timeout"),
     /** The downstream went away before the response was complete. */
     DC("DC", 0, ""),
+    /**
+     * Stream idle timeout: an HTTP/2 stream made no progress for stream_idle_timeout (the client's window stayed
+     * closed, or its request body stalled); the stream is reset (CANCEL), no reply.
+     */
+    SI("SI", 0, ""),
     /** The downstream request was malformed (4xx/5xx from the codec). */
     DPE("DPE", 0, ""),
     /** The listener is draining; the request was refused. */

@@ -13,6 +13,9 @@ public final class ClusterStats {
     public final Counter cxConnectFail;
     public final Counter cxConnectTimeout;
     public final Counter cxDestroy;
+    public final Counter cxIdleTimeout;
+    public final Counter cxHttp2Total;
+    public final Counter http2KeepaliveTimeout;
     public final Counter rqTotal;
     public final Gauge rqActive;
     public final Gauge rqPendingActive;
@@ -31,6 +34,9 @@ public final class ClusterStats {
         cxConnectFail = counter(store, cluster, ClusterStat.UPSTREAM_CX_CONNECT_FAIL);
         cxConnectTimeout = counter(store, cluster, ClusterStat.UPSTREAM_CX_CONNECT_TIMEOUT);
         cxDestroy = counter(store, cluster, ClusterStat.UPSTREAM_CX_DESTROY);
+        cxIdleTimeout = counter(store, cluster, ClusterStat.UPSTREAM_CX_IDLE_TIMEOUT);
+        cxHttp2Total = counter(store, cluster, ClusterStat.UPSTREAM_CX_HTTP2_TOTAL);
+        http2KeepaliveTimeout = counter(store, cluster, ClusterStat.HTTP2_KEEPALIVE_TIMEOUT);
         rqTotal = counter(store, cluster, ClusterStat.UPSTREAM_RQ_TOTAL);
         rqActive = gauge(store, cluster, ClusterStat.UPSTREAM_RQ_ACTIVE);
         rqPendingActive = gauge(store, cluster, ClusterStat.UPSTREAM_RQ_PENDING_ACTIVE);

@@ -24,7 +24,8 @@ public enum Http2Stat implements StatDescriptor {
     INBOUND_WINDOW_UPDATE_FLOOD(StatDescriptor.counter("http2.inbound_window_update_frames_flood",
             "Connections closed for WINDOW_UPDATE frames beyond 100 + 10 per DATA frame sent.")),
     STREAM_IDLE_TIMEOUT(StatDescriptor.counter("http2.stream_idle_timeout",
-            "Streams reset because they made no progress for stream_idle_timeout (e.g. a window never opened)."));
+            "Streams reset because they made no progress for stream_idle_timeout (a window never opened, a request "
+                    + "body that stalled)."));
 
     private final Spec spec;
 

@@ -208,6 +208,24 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void http2KeepaliveProblemsNameTheirField() {
+        java.util.function.Function<String, String> cluster = lines -> MINIMAL.replace("  - name: backend\n",
+                "  - name: backend\n" + lines.indent(4));
+        assertEquals(List.of("clusters[0].http2_keepalive.interval: is required",
+                        "clusters[0].http2_keepalive.timeout: must be greater than 0"),
+                problems(cluster.apply("http2: true\nhttp2_keepalive: {timeout: 0s}")));
+        assertEquals(List.of("clusters[0].http2_keepalive.timeout: is required",
+                        "clusters[0].http2_keepalive.interval: must be a duration like 5s or 250ms"),
+                problems(cluster.apply("http2: true\nhttp2_keepalive: {interval: 30}")));
+        assertEquals(List.of("clusters[0].http2_keepalive.jitter: unknown field"),
+                problems(cluster.apply("http2: true\nhttp2_keepalive: {interval: 30s, timeout: 5s, jitter: 1s}")));
+        assertEquals(List.of("clusters[0].http2_keepalive: needs http2: true (PINGs are HTTP/2 frames)"),
+                problems(cluster.apply("http2_keepalive: {interval: 30s, timeout: 5s}")));
+        assertEquals(List.of("clusters[0].http2_keepalive: must be a map"),
+                problems(cluster.apply("http2: true\nhttp2_keepalive: 30s")));
+    }
+
+    @Test
     void typeMismatchesNameTheExpectedType() {
         assertEquals(List.of(
                 "listeners[0].port: must be an integer",

@@ -163,6 +163,22 @@ class ConfigFieldsTest {
     }
 
     @Test
+    void bindsHttp2Keepalive() {
+        WeftConfig config = parse(ConfigTesting.MINIMAL.replace("  - name: backend\n", """
+                  - name: backend
+                    http2: true
+                    pool_idle_timeout: 90s
+                    http2_keepalive: {interval: 30s, timeout: 5s}
+                """));
+        ClusterConfig c = config.clusters().get(0);
+        assertTrue(c.http2());
+        assertEquals(Duration.ofSeconds(90), c.poolIdleTimeout());
+        assertEquals(new ClusterConfig.Http2Keepalive(Duration.ofSeconds(30), Duration.ofSeconds(5)),
+                c.http2Keepalive());
+        assertNull(parse(ConfigTesting.MINIMAL).clusters().get(0).http2Keepalive(), "no PINGs unless asked for");
+    }
+
+    @Test
     void acceptsJson() {
         WeftConfig config = parse("""
                 {

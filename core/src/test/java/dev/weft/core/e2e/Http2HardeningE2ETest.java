@@ -12,8 +12,11 @@ import dev.weft.core.server.WeftServer;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,10 +42,12 @@ class Http2HardeningE2ETest {
     /** max_concurrent_streams 2. */
     private InetSocketAddress h2s;
     private InetSocketAddress admin;
+    private Path accessLog;
 
     @BeforeAll
     void start() throws Exception {
         upstream = TestUpstream.start("a");
+        accessLog = Files.createTempDirectory("weft-h2-hardening").resolve("access.log");
         proxy = E2E.start("""
                 admin:
                   address: 127.0.0.1
@@ -52,6 +57,7 @@ class Http2HardeningE2ETest {
                     port: 0
                     codec: http2
                     stat_prefix: h2
+                    access_log: [{path: %s}]
                     http2:
                       max_resets_per_second: 5
                       max_control_frames_per_second: 20
@@ -66,7 +72,7 @@ class Http2HardeningE2ETest {
                       max_concurrent_streams: 2
                     virtual_hosts: [{name: all, domains: ["*"], routes: [{match: {prefix: /}, route: {cluster: a}}]}]
                 clusters:
-                %s""".formatted(MAX_HEADER_LIST, E2E.cluster("a", upstream.port())));
+                %s""".formatted(accessLog, MAX_HEADER_LIST, E2E.cluster("a", upstream.port())));
         h2 = proxy.address("h2");
         h2s = proxy.address("h2s");
         admin = proxy.adminAddress();
@@ -261,6 +267,8 @@ class Http2HardeningE2ETest {
             assertTrue(millis >= 900, "reset after stream_idle_timeout (1 s), not after " + millis + " ms");
             assertTrue(bad.events().stream().noneMatch(e -> e instanceof RawH2.Data), "no DATA in a zero window");
             RawH2.awaitStat(admin, "http.h2.http2.stream_idle_timeout", before + 1);
+            assertTrue(awaitLogLine("\"/download?size=" + (1 << 20) + "\"").contains("\"response_flags\":\"SI\""),
+                    "flag SI (stream idle timeout)");
             // the upstream connection is released (closed: its response is half sent), not leaked
             upstream.awaitClosedByPeer(closedBefore + 1, RawH2.WAIT_MILLIS);
             long end = System.nanoTime() + 5_000_000_000L;
@@ -274,6 +282,56 @@ class Http2HardeningE2ETest {
             bad.assertGetOk(3);
             good.assertGetOk(3);
         }
+    }
+
+    @Test
+    void stalledRequestBodyIsResetAfterTheStreamIdleTimeout() throws Exception {
+        // a request body that stops (no END_STREAM) while the upstream waits for the rest: reset like a zero-window
+        // stall, counted, flag SI, the upstream request aborted (its connection closed), the connection goes on
+        long before = stat("http.h2.http2.stream_idle_timeout");
+        long flagged = stat("http.h2.response_flags.SI");
+        int closedBefore = upstream.closedByPeer();
+        try (RawH2 good = bystander(h2); RawH2 bad = RawH2.connect(h2)) {
+            long start = System.nanoTime();
+            bad.headers(1, RawH2.request("POST", "/sink?stall=1", "content-length", "1000"), false);
+            bad.data(1, new byte[100], false);
+            good.assertGetOk(3); // served while the other stream stalls
+            bad.assertRst(1, ErrorCode.CANCEL);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 900, "reset after stream_idle_timeout (1 s), not after " + millis + " ms");
+            assertTrue(bad.events().stream().noneMatch(e -> e instanceof RawH2.Headers h && h.streamId() == 1),
+                    "a reset, no reply: " + bad.events());
+            RawH2.awaitStat(admin, "http.h2.http2.stream_idle_timeout", before + 1);
+            RawH2.awaitStat(admin, "http.h2.response_flags.SI", flagged + 1);
+            // the upstream saw its request end inside the body: the proxy closed that connection
+            upstream.awaitClosedByPeer(closedBefore + 1, RawH2.WAIT_MILLIS);
+            long end = System.nanoTime() + 5_000_000_000L;
+            while (stat("cluster.a.upstream_rq_active") != 0) {
+                assertTrue(System.nanoTime() < end, "upstream request still active");
+                Thread.sleep(10);
+            }
+            assertTrue(awaitLogLine("\"/sink?stall=1\"").contains("\"response_flags\":\"SI\""), "flag SI");
+            // more DATA on the reset stream is ignored; both connections go on
+            bad.data(1, new byte[100], false);
+            bad.assertGetOk(3);
+            good.assertGetOk(5);
+        }
+    }
+
+    private String awaitLogLine(String needle) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(accessLog)) {
+                for (String line : Files.readAllLines(accessLog)) {
+                    if (line.contains(needle)) {
+                        return line;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no access log line with " + needle + " in " + accessLog + ":\n"
+                + (Files.exists(accessLog) ? Files.readString(accessLog) : "(no file)"));
     }
 
     @Test
