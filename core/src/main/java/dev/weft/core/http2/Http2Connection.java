@@ -51,6 +51,15 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private static final System.Logger LOG = System.getLogger("weft.http2");
 
     private static final int IDLE = 1;
+    private static final int LINGER = 2;
+    /**
+     * After a connection error the client may still be sending: closing a socket with unread bytes makes the kernel
+     * send a TCP reset, which can destroy our GOAWAY before the client reads it (RFC 9113 section 5.4.1 wants the
+     * client to learn the error code). So the connection half-closes and reads and drops input for at most this
+     * long and this much (nginx's lingering_close, shorter: it is the peer that misbehaved).
+     */
+    static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+    static final long LINGER_MAX_BYTES = 1L << 20;
     /** Room for control frames queued by the reader before it flushes them (before blocking on a read). */
     private static final int OUT_BYTES = 16 * 1024;
 
@@ -92,6 +101,8 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private final FrameOutput output;
     private int connectionCredit;
     private boolean goAwaySent;
+    /** Set by the reader after a connection error: close lingering (see {@link #LINGER_NANOS}). Reader only. */
+    private boolean lingerOnClose;
     private boolean broken;
 
     // ---- reader thread only ----
@@ -181,6 +192,9 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
                 s.reset(ErrorCode.CANCEL.code());
             }
             output.close(idleNanos()); // what is queued (a GOAWAY) goes out before the close
+            if (lingerOnClose) {
+                lingeringClose();
+            }
             lock.lock();
             try {
                 broken = true;
@@ -192,6 +206,37 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             listener.deadlines().unregister(writeDeadline);
             Channels.closeQuietly(channel);
             onClose.accept(this);
+        }
+    }
+
+    /** Half-closes (our GOAWAY is out), then reads and drops what the client still sends, bounded in time and bytes. */
+    private void lingeringClose() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            return; // the peer is gone: nothing left to protect
+        }
+        clearFired();
+        long until = System.nanoTime() + LINGER_NANOS;
+        long dropped = 0;
+        try {
+            while (dropped < LINGER_MAX_BYTES) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                arm(left, LINGER); // onExpired shuts the input: the read below returns -1
+                in.clear();
+                int n = channel.read(in);
+                if (n < 0) {
+                    break;
+                }
+                dropped += n;
+            }
+        } catch (IOException ignored) {
+            // the peer is gone
+        } finally {
+            disarm();
         }
     }
 
@@ -273,6 +318,7 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     }
 
     private void connectionError(Http2Exception e) {
+        lingerOnClose = true;
         h2stats.rxMessagingError.increment();
         LOG.log(System.Logger.Level.DEBUG, "HTTP/2 connection error from {0}: {1}", remoteIp, e.toString());
         goAway(e.error(), e.getMessage());
