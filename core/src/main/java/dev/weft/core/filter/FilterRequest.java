@@ -233,26 +233,72 @@ public final class FilterRequest {
         return bodySource == null ? null : bodySource.read(max);
     }
 
-    /** One query parameter's first value (percent-decoding not applied), or null; reflects removals. */
-    public String queryParameter(String name) {
+    /**
+     * Every value of a query parameter, in order (values not percent-decoded), or an empty list; reflects removals.
+     * Names are compared percent-decoded, as an upstream and Envoy's query parsing read them: {@code access%5Ftoken}
+     * is {@code access_token}, so a value cannot hide from a filter behind an encoded name.
+     */
+    public List<String> queryParameters(String name) {
         if (query == null) {
-            return null;
+            return List.of();
         }
+        List<String> out = List.of();
         int i = 0;
         while (i <= query.length()) {
             int amp = query.indexOf('&', i);
             int end = amp < 0 ? query.length() : amp;
             int eq = query.indexOf('=', i);
             int nameEnd = eq < 0 || eq > end ? end : eq;
-            if (nameEnd - i == name.length() && query.startsWith(name, i)) {
-                return nameEnd == end ? "" : query.substring(nameEnd + 1, end);
+            if (nameIs(query, i, nameEnd, name)) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>(1);
+                }
+                out.add(nameEnd == end ? "" : query.substring(nameEnd + 1, end));
             }
             if (amp < 0) {
                 break;
             }
             i = amp + 1;
         }
-        return null;
+        return out;
+    }
+
+    /** One query parameter's first value (see {@link #queryParameters}), or null. */
+    public String queryParameter(String name) {
+        List<String> all = queryParameters(name);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    /** True when {@code q[from, to)}, percent-decoded ('+' as space, as in forms), is {@code name}. */
+    private static boolean nameIs(String q, int from, int to, String name) {
+        if (to - from == name.length() && q.startsWith(name, from)) {
+            return true;
+        }
+        if (to - from < name.length()) {
+            return false;
+        }
+        int k = 0;
+        for (int i = from; i < to; k++) {
+            char c = q.charAt(i);
+            if (c == '%' && i + 2 < to && hex(q.charAt(i + 1)) >= 0 && hex(q.charAt(i + 2)) >= 0) {
+                c = (char) (hex(q.charAt(i + 1)) << 4 | hex(q.charAt(i + 2)));
+                i += 3;
+            } else {
+                if (c == '+') {
+                    c = ' ';
+                }
+                i++;
+            }
+            if (k >= name.length() || name.charAt(k) != c) {
+                return false;
+            }
+        }
+        return k == name.length();
+    }
+
+    private static int hex(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                : -1;
     }
 
     // ---- the connection ---------------------------------------------------------------------------------------
@@ -377,7 +423,8 @@ public final class FilterRequest {
 
     /**
      * Drops every occurrence of a query parameter from the request sent upstream (e.g. a credential the filter has
-     * checked); the rest of the query is kept byte for byte, in order. No query left: none is sent.
+     * checked), its name compared percent-decoded as in {@link #queryParameters}; the rest of the query is kept byte
+     * for byte, in order. No query left: none is sent.
      */
     public void removeQueryParameter(String name) {
         if (query == null) {
@@ -391,7 +438,7 @@ public final class FilterRequest {
             int end = amp < 0 ? query.length() : amp;
             int eq = query.indexOf('=', i);
             int nameEnd = eq < 0 || eq > end ? end : eq;
-            if (nameEnd - i == name.length() && query.startsWith(name, i)) {
+            if (nameIs(query, i, nameEnd, name)) {
                 removed = true;
             } else {
                 if (!kept.isEmpty()) {

@@ -381,11 +381,17 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
             return localReply(501, "CONNECT is not supported\n", false, head.isHead(), ResponseFlag.NONE,
                     "connect_not_supported");
         }
+        dev.weft.core.filter.FilterChain filters = listener.filters();
+        String pathProblem = filters.isEmpty() ? null : dev.weft.core.router.PathForm.problem(head.path());
+        if (pathProblem != null) {
+            // policies match one spelling of a path; another would reach the upstream unchecked (PathForm)
+            return localReply(400, "bad request: " + pathProblem + "\n", !hasBody && head.keepAlive(), head.isHead(),
+                    ResponseFlag.NONE, dev.weft.core.router.PathForm.DETAIL);
+        }
         Route route = listener.router().route(view);
         this.route = route;
         requestPlan = route == null ? HeaderPlan.EMPTY : route.requestHeaders();
         responsePlan = route == null ? HeaderPlan.EMPTY : route.responseHeaders();
-        dev.weft.core.filter.FilterChain filters = listener.filters();
         if (!filters.isEmpty()) {
             dev.weft.core.filter.LocalReply denied = runFilters(filters, head, route, hasBody ? bodyKind : null);
             if (denied != null) {

@@ -139,12 +139,19 @@ final class StreamHandler implements Runnable {
             localReply(501, "CONNECT is not supported\n", ResponseFlag.NONE, "connect_not_supported", null);
             return;
         }
+        dev.weft.core.filter.FilterChain filters = conn.listener.filters();
+        String pathProblem = filters.isEmpty() ? null : dev.weft.core.router.PathForm.problem(path);
+        if (pathProblem != null) {
+            // policies match one spelling of a path; another would reach the upstream unchecked (PathForm)
+            localReply(400, "bad request: " + pathProblem + "\n", ResponseFlag.NONE,
+                    dev.weft.core.router.PathForm.DETAIL, null);
+            return;
+        }
         View view = new View();
         Route r = conn.listener.router().route(view);
         route = r;
         requestPlan = r == null ? HeaderPlan.EMPTY : r.requestHeaders();
         responsePlan = r == null ? HeaderPlan.EMPTY : r.responseHeaders();
-        dev.weft.core.filter.FilterChain filters = conn.listener.filters();
         if (!filters.isEmpty() && runFilters(filters, view, r)) {
             return;
         }

@@ -331,6 +331,28 @@ class JwtAuthnE2ETest {
         assertDenied(send(proto, wrong, bearer(corpToken("RS256", rsa, "rsa"))), 401, wrong, "Jwt is missing");
     }
 
+    /**
+     * Every token in a provider's query parameter is verified, whatever its name's percent-encoding and however often
+     * it repeats: an unverified second token ({@code access_token} again, or {@code access%5Ftoken}, which the
+     * upstream decodes to the same name) must not ride along behind a valid one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h1", "h2"})
+    void everyTokenInTheQueryIsVerifiedWhateverItsEncodingOrRepetition(String proto) throws Exception {
+        String token = sign("ES256", partner, "p1", TestTokens.claims(PARTNER_ISS, "carol", null, 600, ""));
+        String forged = sign("ES256", p256, "p1", TestTokens.claims(PARTNER_ISS, "admin", null, 600, ""));
+        String encoded = unique("/partner", proto);
+        assertDenied(send(proto, encoded + "?access_token=" + token + "&access%5Ftoken=" + forged), 401, encoded,
+                "Jwt verification fails");
+        String repeated = unique("/partner", proto);
+        assertDenied(send(proto, repeated + "?access_token=" + token + "&access_token=" + forged), 401, repeated,
+                "Jwt verification fails");
+        // a valid token under an encoded name is found, verified and removed like any other
+        String onlyEncoded = unique("/partner", proto);
+        assertEquals(200, send(proto, onlyEncoded + "?a=1&access%5ftoken=" + token).status());
+        assertEquals(onlyEncoded + "?a=1", upstreamGot(onlyEncoded).target());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h1", "h2"})
     void forwardTrueKeepsTheTokenAndAPrefixIsMatchedCaseInsensitively(String proto) throws Exception {

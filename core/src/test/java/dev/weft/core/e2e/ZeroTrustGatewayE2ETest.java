@@ -195,6 +195,34 @@ class ZeroTrustGatewayE2ETest {
         assertEquals(checks, authz.checksTo("/check/").size(), "ext_authz runs on /admin/ only");
     }
 
+    /**
+     * Other spellings of /api/orders and /admin/ that a backend resolves to them (RFC 3986 section 6.2.2: percent-
+     * encoded unreserved characters, dot segments; merged slashes; an escaped slash many servers decode) must not
+     * get past the policies that match the plain spelling: RBAC's url_path prefix, and the routes that enable
+     * jwt_authn and ext_authz. None may reach the backend.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"h1", "h2"})
+    void otherSpellingsOfAProtectedPathDoNotGetPastThePolicies(String v) throws Exception {
+        String bearer = "authorization: Bearer " + token("alice", 300);
+        String[] orders = {"/api//orders", "/api/%6Frders", "/api/./orders", "/api/x/../orders", "/api%2Forders",
+            "/api%2forders"};
+        String[] admin = {"/%61dmin/users", "//admin/users", "/./admin/users", "/x/../admin/users",
+            "/admin%2Fusers", "/admin%5Cusers"};
+        int before = backend.requests().size();
+        for (String p : orders) {
+            Resp r = curl(v, "batch", "--path-as-is", "-X", "POST", "-H", bearer, url(p));
+            assertEquals(400, r.status(), p + ": " + r);
+        }
+        for (String p : admin) {
+            Resp r = curl(v, null, "--path-as-is", "-H", "authorization: Bearer bad", url(p));
+            assertEquals(400, r.status(), p + ": " + r);
+        }
+        assertEquals(before, backend.requests().size(), "no other spelling reaches the backend");
+        // normal paths, and escapes that are not of unreserved characters, still work
+        assertEquals(200, curl(v, null, url("/public/a%20b%C3%A9?q=%2F..%2F")).status());
+    }
+
     @Test
     void browsersFromTheAppOriginGetCorsAndPreflightsAreAnsweredHere() throws Exception {
         int before = backend.requests().size();

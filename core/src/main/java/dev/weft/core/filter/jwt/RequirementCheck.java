@@ -217,8 +217,9 @@ final class RequirementCheck {
             out = append(out, new Found(v, from, to, h.name(), null));
         }
         for (String param : c.fromParams()) {
-            String v = request.queryParameter(param);
-            if (v != null) {
+            // every occurrence, names compared decoded: a second, unverified token (access_token again, or
+            // access%5Ftoken) must not reach an upstream that reads the last one, or decodes names (Envoy does)
+            for (String v : request.queryParameters(param)) {
                 String token = percentDecoded(v);
                 out = append(out, new Found(token, 0, token.length(), null, param));
             }
