@@ -33,7 +33,7 @@ final class ConfigBinder {
     private static final String[] VIRTUAL_HOST_FIELDS = {"name", "domains", "routes", "request_headers_to_add",
             "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove", "per_filter_config"};
     private static final String[] HTTP_FIELDS = {"max_request_headers_kb", "max_request_headers_count",
-            "server_header", "xff_append", "generate_request_id", "xff_num_trusted_hops"};
+            "server_header", "xff_append", "generate_request_id", "xff_num_trusted_hops", "reject_non_canonical_paths"};
     private static final String[] CLUSTER_FIELDS = {"name", "type", "lb_policy", "connect_timeout",
             "dns_refresh_rate", "max_connections_per_endpoint", "max_pending_requests", "pool_idle_timeout",
             "endpoints", "tls", "http2", "http2_keepalive"};
@@ -304,7 +304,8 @@ final class ConfigBinder {
         boolean xffAppend = m.bool("xff_append", d.xffAppend());
         boolean requestId = m.bool("generate_request_id", d.generateRequestId());
         int trustedHops = m.integer("xff_num_trusted_hops", d.xffNumTrustedHops(), 0, 64);
-        return new HttpOptions(headersKb, headersCount, server, xffAppend, requestId, trustedHops);
+        boolean rejectPaths = m.bool("reject_non_canonical_paths", d.rejectNonCanonicalPaths());
+        return new HttpOptions(headersKb, headersCount, server, xffAppend, requestId, trustedHops, rejectPaths);
     }
 
     /** {@code domains}: lower-cased domain to the path where the listener first uses it. */

@@ -12,6 +12,9 @@ package dev.weft.core.config;
  *                               {@code x-forwarded-for}: the client address policies see ({@code remote_ip}) is the
  *                               entry that many places from the right; 0 (the default) trusts none and uses the
  *                               connection's peer address, as Envoy's {@code xff_num_trusted_hops}
+ * @param rejectNonCanonicalPaths on a listener with HTTP filters, refuse (400) a path that other spellings of could
+ *                               get past the policies: dot segments, empty segments, percent-encoded unreserved
+ *                               characters or slashes (default true)
  */
 public record HttpOptions(
         int maxRequestHeadersKb,
@@ -19,10 +22,11 @@ public record HttpOptions(
         String serverHeader,
         boolean xffAppend,
         boolean generateRequestId,
-        int xffNumTrustedHops) {
+        int xffNumTrustedHops,
+        boolean rejectNonCanonicalPaths) {
 
     public HttpOptions(int maxRequestHeadersKb, int maxRequestHeadersCount, String serverHeader, boolean xffAppend,
                        boolean generateRequestId) {
-        this(maxRequestHeadersKb, maxRequestHeadersCount, serverHeader, xffAppend, generateRequestId, 0);
+        this(maxRequestHeadersKb, maxRequestHeadersCount, serverHeader, xffAppend, generateRequestId, 0, true);
     }
 }

@@ -382,7 +382,8 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
                     "connect_not_supported");
         }
         dev.weft.core.filter.FilterChain filters = listener.filters();
-        String pathProblem = filters.isEmpty() ? null : dev.weft.core.router.PathForm.problem(head.path());
+        String pathProblem = filters.isEmpty() || !options.rejectNonCanonicalPaths() ? null
+                : dev.weft.core.router.PathForm.problem(head.path());
         if (pathProblem != null) {
             // policies match one spelling of a path; another would reach the upstream unchecked (PathForm)
             return localReply(400, "bad request: " + pathProblem + "\n", !hasBody && head.keepAlive(), head.isHead(),

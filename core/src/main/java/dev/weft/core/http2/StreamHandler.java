@@ -140,7 +140,8 @@ final class StreamHandler implements Runnable {
             return;
         }
         dev.weft.core.filter.FilterChain filters = conn.listener.filters();
-        String pathProblem = filters.isEmpty() ? null : dev.weft.core.router.PathForm.problem(path);
+        String pathProblem = filters.isEmpty() || !conn.listener.config().http().rejectNonCanonicalPaths() ? null
+                : dev.weft.core.router.PathForm.problem(path);
         if (pathProblem != null) {
             // policies match one spelling of a path; another would reach the upstream unchecked (PathForm)
             localReply(400, "bad request: " + pathProblem + "\n", ResponseFlag.NONE,

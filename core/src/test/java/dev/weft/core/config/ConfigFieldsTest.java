@@ -92,7 +92,7 @@ class ConfigFieldsTest {
         assertEquals(Duration.ZERO, listener.idleTimeout());
         assertEquals(Duration.ofMillis(250), listener.requestHeadersTimeout());
         assertEquals("edge_v2", listener.statPrefix());
-        assertEquals(new HttpOptions(8192, 200, "edge-proxy", false, false), listener.http());
+        assertEquals(new HttpOptions(8192, 200, "edge-proxy", false, false, 2, false), listener.http());
 
         VirtualHostConfig host = listener.virtualHosts().get(0);
         assertEquals("api", host.name());

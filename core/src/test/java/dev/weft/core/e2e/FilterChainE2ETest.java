@@ -71,6 +71,17 @@ class FilterChainE2ETest {
                             direct_response: {status: 200, body: "direct\\n"}
                           - match: {prefix: /api}
                             route: {cluster: a}
+                  - name: lenient
+                    port: 0
+                    http: {reject_non_canonical_paths: false}
+                    http_filters:
+                      - {name: first, type: test_stamp, stamp: a}
+                    virtual_hosts:
+                      - name: all
+                        domains: ["*"]
+                        routes:
+                          - match: {prefix: /}
+                            route: {cluster: a}
                 clusters:
                 %s""".formatted(log, E2E.cluster("a", upstream.port())));
         address = proxy.address("main");
@@ -133,6 +144,17 @@ class FilterChainE2ETest {
         assertEquals("1", r.header("x-from-a"));
         assertEquals("1", r.header("x-from-b"));
         assertEquals(before, upstream.requests().size());
+    }
+
+    @Test
+    void anotherSpellingOfAPathIsRefusedUnlessTheListenerAllowsIt() throws Exception {
+        int before = upstream.requests().size();
+        Wire.Response r = Wire.get(address, "example.com", "/api//x");
+        assertEquals(400, r.status());
+        assertEquals(before, upstream.requests().size());
+        Wire.Response lenient = Wire.get(proxy.address("lenient"), "example.com", "/api//x");
+        assertEquals(200, lenient.status());
+        assertEquals("GET /api//x HTTP/1.1", upstream.lastRequest().requestLine());
     }
 
     @Test
