@@ -203,6 +203,35 @@ public final class FilterRequest {
         return originalHeader(lowerName);
     }
 
+    /**
+     * Each value of a request header, one per field line, as it will go upstream (see {@link #header}); empty when
+     * absent. For checks that must see every copy of a repeated header rather than their joined text.
+     */
+    public List<String> headerValues(String lowerName) {
+        if (set != null) {
+            for (int i = set.size() - 1; i >= 0; i--) {
+                if (set.get(i)[0].equals(lowerName)) {
+                    return List.of(set.get(i)[1]);
+                }
+            }
+        }
+        if (removed != null && removed.contains(lowerName)) {
+            return List.of();
+        }
+        List<String> out = List.of();
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            if (headers.nameIs(i, lowerName)) {
+                if (out.isEmpty()) {
+                    out = List.of(headers.value(i));
+                } else {
+                    out = new ArrayList<>(out);
+                    out.add(headers.value(i));
+                }
+            }
+        }
+        return out;
+    }
+
     /** A header as the client sent it, ignoring the chain's changes. */
     public String originalHeader(String lowerName) {
         String v = null;

@@ -376,6 +376,10 @@ class JwtAuthnE2ETest {
         String bad = unique("/optional", proto);
         String expired = sign("RS256", rsa, "rsa", TestTokens.claims(ISS, "alice", "orders-api", -600, ""));
         assertDenied(send(proto, bad, bearer(expired)), 401, bad, "Jwt is expired");
+        // a second Authorization field with another scheme does not hide the token: each field is looked at
+        String twoFields = unique("/optional", proto);
+        assertDenied(send(proto, twoFields, "authorization: Basic eDp5", bearer(expired)), 401, twoFields,
+                "Jwt is expired");
         // allow_missing_or_failed: the bad token passes, unverified, and stays in the request
         String lenient = unique("/lenient", proto);
         assertEquals(200, send(proto, lenient, bearer(expired)).status());

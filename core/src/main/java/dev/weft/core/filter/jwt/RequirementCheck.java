@@ -198,23 +198,23 @@ final class RequirementCheck {
     private List<Found> find(ProviderConfig c) {
         List<Found> out = List.of();
         for (HeaderLocation h : c.fromHeaders()) {
-            String v = request.header(h.name());
-            if (v == null) {
-                continue;
+            // each field line on its own: "Authorization: Basic x" next to "Authorization: Bearer <forged>" must not
+            // make the token look missing (and then be forwarded unverified under allow_missing)
+            for (String v : request.headerValues(h.name())) {
+                int from = h.valuePrefix().length();
+                if (from > 0 && !v.regionMatches(true, 0, h.valuePrefix(), 0, from)) {
+                    continue; // another scheme in this field (e.g. Basic): not this provider's token
+                }
+                // RFC 9110 section 11.1: the auth-scheme is case-insensitive ("bearer" is "Bearer"); OWS trimmed
+                int to = v.length();
+                while (from < to && (v.charAt(from) == ' ' || v.charAt(from) == '\t')) {
+                    from++;
+                }
+                while (to > from && (v.charAt(to - 1) == ' ' || v.charAt(to - 1) == '\t')) {
+                    to--;
+                }
+                out = append(out, new Found(v, from, to, h.name(), null));
             }
-            int from = h.valuePrefix().length();
-            if (from > 0 && !v.regionMatches(true, 0, h.valuePrefix(), 0, from)) {
-                continue; // another scheme in this header (e.g. Basic): not this provider's token
-            }
-            // RFC 9110 section 11.1: the auth-scheme is case-insensitive ("bearer" is "Bearer"); OWS trimmed
-            int to = v.length();
-            while (from < to && (v.charAt(from) == ' ' || v.charAt(from) == '\t')) {
-                from++;
-            }
-            while (to > from && (v.charAt(to - 1) == ' ' || v.charAt(to - 1) == '\t')) {
-                to--;
-            }
-            out = append(out, new Found(v, from, to, h.name(), null));
         }
         for (String param : c.fromParams()) {
             // every occurrence, names compared decoded: a second, unverified token (access_token again, or
