@@ -225,5 +225,19 @@ class RateLimitCorsConfigTest {
                         """, null, null)).stream().sorted().toList());
         assertEquals(List.of(F + ".default_policy.bogus: unknown field"),
                 problems(config("- {name: cors, default_policy: {bogus: 1}}", null, null)));
+        // credentials for every origin ("null" of sandboxed frames included) would let any page read them
+        assertEquals(List.of(F + ".default_policy.allow_credentials: must not be true with an origin matcher that "
+                        + "allows every origin; list the origins that may send credentials"),
+                problems(config("""
+                        - name: cors
+                          default_policy: {allow_origin_string_match: [{exact: "*"}], allow_credentials: true}
+                        """, null, null)));
+        assertEquals(List.of(F + ".default_policy.allow_credentials: must not be true with an origin matcher that "
+                        + "allows every origin; list the origins that may send credentials"),
+                problems(config("""
+                        - name: cors
+                          default_policy: {allow_origin_string_match: [{safe_regex: {regex: ".*"}}],
+                                           allow_credentials: true}
+                        """, null, null)));
     }
 }

@@ -82,6 +82,12 @@ public final class CorsFactory implements HttpFilterFactory {
         String expose = list(p, "expose_headers", "header names");
         String maxAge = maxAge(p);
         Boolean credentials = p.has("allow_credentials") ? p.bool("allow_credentials", false) : null;
+        if (Boolean.TRUE.equals(credentials) && origins != null && OriginMatcher.anyMatches(origins, "null")
+                && OriginMatcher.anyMatches(origins, "https://any-site.invalid")) {
+            // every origin (also "null", sent by sandboxed frames) could read responses sent with the user's cookies
+            p.problem("allow_credentials", "must not be true with an origin matcher that allows every origin; "
+                    + "list the origins that may send credentials");
+        }
         Boolean forward = p.has("forward_not_matching_preflights")
                 ? p.bool("forward_not_matching_preflights", true) : null;
         return new CorsPolicy(origins, methods, headers, expose, maxAge, credentials, forward);
