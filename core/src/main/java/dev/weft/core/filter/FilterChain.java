@@ -58,6 +58,7 @@ public final class FilterChain {
         for (int i = 0; i < filters.length; i++) {
             PerFilterConfig override = request.route() == null ? null : request.route().perFilterConfig(names[i]);
             if (override != null && override.disabled()) {
+                filters[i].onSkipped(request);
                 continue;
             }
             LocalReply reply;

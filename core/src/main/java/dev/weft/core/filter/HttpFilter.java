@@ -20,4 +20,12 @@ public interface HttpFilter {
      * @return null to continue, or the reply that ends the request
      */
     LocalReply onRequest(FilterRequest request, Object routeConfig);
+
+    /**
+     * Called instead of {@link #onRequest} when the route disables this filter. A filter whose request headers the
+     * upstream trusts (claims of a verified token, say) removes copies a client sent here, so that disabling it on a
+     * route does not let clients forge them there.
+     */
+    default void onSkipped(FilterRequest request) {
+    }
 }

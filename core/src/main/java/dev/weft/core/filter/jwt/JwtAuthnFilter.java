@@ -53,13 +53,23 @@ final class JwtAuthnFilter implements HttpFilter {
         this.outputHeaders = out.toArray(String[]::new);
     }
 
+    /** A route without this filter still never forwards client-made copies of the headers it writes. */
     @Override
-    public LocalReply onRequest(FilterRequest request, Object routeConfig) {
+    public void onSkipped(FilterRequest request) {
+        removeOutputHeaders(request);
+    }
+
+    private void removeOutputHeaders(FilterRequest request) {
         for (String h : outputHeaders) {
             if (request.header(h) != null) {
                 request.removeRequestHeader(h);
             }
         }
+    }
+
+    @Override
+    public LocalReply onRequest(FilterRequest request, Object routeConfig) {
+        removeOutputHeaders(request);
         Requirement r = routeConfig instanceof JwtAuthnConfig.PerRoute perRoute ? perRoute.requirement() : requirement;
         if (r == null) {
             return null;
@@ -69,11 +79,27 @@ final class JwtAuthnFilter implements HttpFilter {
             denied.increment();
             request.decision(o.provider() == null ? o.status().denyDecision()
                     : o.status().denyDecision() + " provider=" + o.provider());
+            scrubQueryTokens(request);
             return deny(request, o.status());
         }
         allowed.increment();
         accept(request, o.accepted());
         return null;
+    }
+
+    /**
+     * A denied request goes nowhere, but its path goes into the access log: a token in the query (genuine but
+     * expired, say) is taken out first, so that secrets never reach the log.
+     */
+    private void scrubQueryTokens(FilterRequest request) {
+        if (request.query() == null) {
+            return;
+        }
+        for (ProviderVerifier p : providers) {
+            for (String param : p.config.fromParams()) {
+                request.removeQueryParameter(param);
+            }
+        }
     }
 
     private void accept(FilterRequest request, List<Accepted> accepted) {
