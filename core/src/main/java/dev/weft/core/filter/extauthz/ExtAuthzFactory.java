@@ -122,10 +122,10 @@ public final class ExtAuthzFactory implements HttpFilterFactory {
         }
         if (m.value("status_on_error") instanceof MappingNode) {
             YamlMap s = m.map("status_on_error", "code");
-            Integer code = s == null ? null : s.requiredInteger("code", 200, 599);
+            Integer code = s == null ? null : s.requiredInteger("code", 400, 599); // a refusal, never a success
             return code == null ? DEFAULT_STATUS_ON_ERROR : code;
         }
-        return m.integer("status_on_error", DEFAULT_STATUS_ON_ERROR, 200, 599);
+        return m.integer("status_on_error", DEFAULT_STATUS_ON_ERROR, 400, 599); // a refusal, never a success
     }
 
     /** The prefix goes in front of the request target as is: a path without query, spaces or a trailing slash. */

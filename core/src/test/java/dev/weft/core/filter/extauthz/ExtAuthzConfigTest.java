@@ -187,9 +187,11 @@ class ExtAuthzConfigTest {
         assertEquals(List.of(FILTER + ".http_service.path_prefix: must be a path: no spaces, control characters, "
                         + "'?' or '#'"),
                 problems(with("http_service: {server_uri: {cluster: authz}, path_prefix: /a?b}", null)));
-        assertEquals(List.of(FILTER + ".status_on_error: must be 200..599"),
+        assertEquals(List.of(FILTER + ".status_on_error: must be 400..599"),
                 problems(with("http_service: {server_uri: {cluster: authz}}\nstatus_on_error: 99", null)));
-        assertEquals(List.of(FILTER + ".status_on_error.code: must be 200..599"),
+        assertEquals(List.of(FILTER + ".status_on_error: must be 400..599"),
+                problems(with("http_service: {server_uri: {cluster: authz}}\nstatus_on_error: 200", null)));
+        assertEquals(List.of(FILTER + ".status_on_error.code: must be 400..599"),
                 problems(with("http_service: {server_uri: {cluster: authz}}\nstatus_on_error: {code: 600}", null)));
     }
 
