@@ -450,14 +450,10 @@ public final class Http1Connection extends Deadline implements Runnable, dev.wef
             filteredQuery = fr.query();
             ctx.path(filteredQuery == null ? head.path() : head.path() + "?" + filteredQuery);
         }
-        if (fr.mutated()) {
-            requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());
-            responsePlan = responsePlan.with(List.of(), fr.responseHeadersSet(), fr.responseHeadersAdded());
-            if (!fr.responseHeadersAdded().isEmpty() || !fr.responseHeadersSet().isEmpty()) {
-                filterReplyPlan = HeaderPlan.EMPTY.with(List.of(), fr.responseHeadersSet(),
-                        fr.responseHeadersAdded());
-            }
-        }
+        dev.weft.core.filter.FilterPlans plans = dev.weft.core.filter.FilterPlans.of(fr, requestPlan, responsePlan);
+        requestPlan = plans.request();
+        responsePlan = plans.response();
+        filterReplyPlan = plans.reply();
         return reply;
     }
 

@@ -212,14 +212,10 @@ final class StreamHandler implements Runnable {
             query = fr.query(); // a filter removed a parameter (e.g. a checked access token) from the upstream's view
             ctx.path(query == null ? path : path + "?" + query);
         }
-        if (fr.mutated()) {
-            requestPlan = requestPlan.with(fr.requestHeadersDropped(), fr.requestHeadersSet(), List.of());
-            responsePlan = responsePlan.with(List.of(), fr.responseHeadersSet(), fr.responseHeadersAdded());
-            if (!fr.responseHeadersAdded().isEmpty() || !fr.responseHeadersSet().isEmpty()) {
-                filterReplyPlan = HeaderPlan.EMPTY.with(List.of(), fr.responseHeadersSet(),
-                        fr.responseHeadersAdded());
-            }
-        }
+        dev.weft.core.filter.FilterPlans plans = dev.weft.core.filter.FilterPlans.of(fr, requestPlan, responsePlan);
+        requestPlan = plans.request();
+        responsePlan = plans.response();
+        filterReplyPlan = plans.reply();
         if (reply == null) {
             return false;
         }
