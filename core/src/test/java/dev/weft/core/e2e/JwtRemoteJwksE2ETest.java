@@ -208,6 +208,29 @@ class JwtRemoteJwksE2ETest {
     }
 
     @Test
+    void keysAreRefreshedEveryCacheDurationWithoutTraffic() throws Exception {
+        jwks = JwksServer.start(jwks(jwk(keyA.getPublic(), "a", null)));
+        open.add(jwks);
+        start("1s");
+        jwks.awaitFetches(1);
+        // no request at all: the timer refetches expired keys (about one fetch per second here)
+        jwks.awaitFetches(3);
+        assertTrue(jwks.fetches() >= 3, "fetches without traffic: " + jwks.fetches());
+        // the issuer withdraws key a: within about two cache_durations, tokens signed with it stop verifying
+        jwks.keys(jwks(jwk(keyB.getPublic(), "b", null)));
+        int before = jwks.fetches();
+        jwks.awaitFetches(before + 1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int status = 200;
+        while (status == 200 && System.nanoTime() < deadline) { // the fetched set is applied after the response
+            status = get("/withdrawn", token(keyA, "a")).statusCode();
+            Thread.sleep(20);
+        }
+        assertEquals(401, status);
+        assertEquals(200, get("/current", token(keyB, "b")).statusCode());
+    }
+
+    @Test
     void aFailedRefreshKeepsTheLastGoodKeys() throws Exception {
         jwks = JwksServer.start(jwks(jwk(keyA.getPublic(), "a", null)));
         open.add(jwks);

@@ -77,6 +77,8 @@ public final class JwtAuthnFilterFactory implements HttpFilterFactory {
                 RemoteKeySource remote = new RemoteKeySource(p.name(), p.remote(), set, context, fetchSuccess,
                         fetchFailed);
                 remote.prefetch();
+                long period = Math.max(1000, p.remote().cacheDuration().toMillis());
+                context.deadlines().every(period, remote::refreshIfExpired); // refreshed without traffic too
                 keys = remote;
             }
             providers[i] = new ProviderVerifier(p, keys, counters, JwtStat.PROVIDER_ALLOWED.counter(context, p.name()),

@@ -12,7 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>First need: the request that needs keys fetches them (the filter also starts a fetch when it is built, so
  *       usually the keys are there before the first request); concurrent requests wait for that one fetch.</li>
  *   <li>Expiry ({@code cache_duration}): the first request after it starts one background fetch and goes on with
- *       the keys it has; nobody waits for a refresh.</li>
+ *       the keys it has; nobody waits for a refresh. The shared timer also looks every {@code cache_duration}
+ *       ({@link #refreshIfExpired}), so the keys of a quiet proxy are fresh when traffic comes back and a key the
+ *       issuer withdrew stops verifying within about two {@code cache_duration}s, traffic or not.</li>
  *   <li>A token whose {@code kid} is not in the set: one fetch, which that request waits for, at most once per
  *       {@link #KID_REFETCH_INTERVAL_NANOS} (so tokens with random key ids cannot make Weft hammer the JWKS
  *       server).</li>
@@ -111,6 +113,14 @@ final class RemoteJwks {
             lock.unlock();
         }
         Thread.ofVirtual().name("weft-jwks-fetch").start(() -> fetch(f, false));
+    }
+
+    /** From the timer: a background fetch when the keys expired (or never came); never blocks the timer. */
+    void refreshIfExpired(Fetcher f) {
+        Snapshot s = snapshot;
+        if (s == null || System.nanoTime() - s.fetchedAtNanos() >= f.cacheDurationNanos()) {
+            refreshInBackground(f);
+        }
     }
 
     /** The keys currently held, or null: for tests and the bench. */

@@ -52,6 +52,11 @@ final class RemoteKeySource implements ProviderVerifier.KeySource, RemoteJwks.Fe
         }
     }
 
+    /** Called by the shared timer every cache_duration: see {@link RemoteJwks#refreshIfExpired}. */
+    void refreshIfExpired() {
+        set.refreshIfExpired(this);
+    }
+
     @Override
     public long timeoutNanos() {
         return config.timeout().toNanos();
