@@ -127,7 +127,7 @@ public class JwtVerifyBenchmark {
 
     // ---- keys and tokens, with the JDK ----------------------------------------------------------------------------
 
-    private static KeyPair generate(String alg, ECGenParameterSpec spec) throws Exception {
+    static KeyPair generate(String alg, ECGenParameterSpec spec) throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance(alg);
         if (spec != null) {
             g.initialize(spec);
@@ -137,7 +137,7 @@ public class JwtVerifyBenchmark {
         return g.generateKeyPair();
     }
 
-    private static String jwk(KeyPair pair, String kid) {
+    static String jwk(KeyPair pair, String kid) {
         if (pair.getPublic() instanceof RSAPublicKey r) {
             return "{\"kty\":\"RSA\",\"kid\":\"" + kid + "\",\"n\":\"" + b64(unsigned(r.getModulus())) + "\",\"e\":\""
                     + b64(unsigned(r.getPublicExponent())) + "\"}";
@@ -151,7 +151,7 @@ public class JwtVerifyBenchmark {
                 + b64(Arrays.copyOfRange(spki, spki.length - 32, spki.length)) + "\"}";
     }
 
-    private static String sign(String alg, KeyPair pair, String header, String claims) throws Exception {
+    static String sign(String alg, KeyPair pair, String header, String claims) throws Exception {
         String input = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));
         Signature s = Signature.getInstance(switch (alg) {
             case "RS256" -> "SHA256withRSA";
@@ -180,7 +180,7 @@ public class JwtVerifyBenchmark {
     }
 
     /** What the filter may use: stats only (a local key set needs no cluster, timer or shared state). */
-    private record BenchContext(StatsStore stats) implements FilterContext {
+    record BenchContext(StatsStore stats) implements FilterContext {
         private static final SharedState SHARED = new SharedState();
 
         @Override

@@ -570,7 +570,7 @@ public final class FilterRequest {
     /** Shares a value with later filters of the chain (e.g. verified JWT claims for RBAC). */
     public void attribute(String key, Object value) {
         if (attributes == null) {
-            attributes = new HashMap<>(4);
+            attributes = new HashMap<>(2); // one or two keys in practice (verified tokens)
         }
         attributes.put(key, value);
     }
@@ -584,10 +584,15 @@ public final class FilterRequest {
      * {@code rbac:effective_policy_id}.
      */
     public void metadata(String namespace, String key, String value) {
+        metadata(namespace + ":" + key, value);
+    }
+
+    /** {@link #metadata(String, String, String)} with the key given whole ({@code "rbac:engine_result"}): a constant. */
+    public void metadata(String namespaceAndKey, String value) {
         if (metadata == null) {
-            metadata = new LinkedHashMap<>(4);
+            metadata = new LinkedHashMap<>(8); // room for a few filters' facts without a resize
         }
-        metadata.put(namespace + ":" + key, value);
+        metadata.put(namespaceAndKey, value);
     }
 
     /** The recorded metadata, "namespace:key" to value, in the order recorded; empty when none. */

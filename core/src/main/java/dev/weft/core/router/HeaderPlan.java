@@ -54,22 +54,38 @@ public final class HeaderPlan {
         if (drop.isEmpty() && set.isEmpty() && append.isEmpty()) {
             return this;
         }
-        List<String> r = new ArrayList<>(drop);
-        r.addAll(List.of(skip));
-        List<HeaderValueOption> a = new ArrayList<>(set.size() + append.size() + add.length);
-        for (String[] h : set) {
-            a.add(new HeaderValueOption(h[0], h[1], HeaderValueOption.AppendAction.OVERWRITE_IF_EXISTS_OR_ADD));
+        // built straight into arrays: this runs per request on listeners with filters (a repeated skip name is harmless)
+        String[] skips = new String[drop.size() + set.size() + skip.length];
+        int n = 0;
+        for (int i = 0; i < drop.size(); i++) {
+            skips[n++] = drop.get(i);
         }
-        for (String[] h : append) {
-            a.add(new HeaderValueOption(h[0], h[1], HeaderValueOption.AppendAction.APPEND_IF_EXISTS_OR_ADD));
+        for (int i = 0; i < set.size(); i++) {
+            skips[n++] = set.get(i)[0];
+        }
+        System.arraycopy(skip, 0, skips, n, skip.length);
+        HeaderValueOption[] adds = new HeaderValueOption[set.size() + append.size() + add.length];
+        int m = 0;
+        for (int i = 0; i < set.size(); i++) {
+            String[] h = set.get(i);
+            adds[m++] = new HeaderValueOption(h[0], h[1], HeaderValueOption.AppendAction.OVERWRITE_IF_EXISTS_OR_ADD);
+        }
+        for (int i = 0; i < append.size(); i++) {
+            String[] h = append.get(i);
+            adds[m++] = new HeaderValueOption(h[0], h[1], HeaderValueOption.AppendAction.APPEND_IF_EXISTS_OR_ADD);
         }
         for (HeaderValueOption o : add) {
             if (!set.isEmpty() && setsName(set, o.key())) {
                 continue; // the filter's value replaces the route's for this request
             }
-            a.add(o);
+            adds[m++] = o;
         }
-        return new HeaderPlan(r, a);
+        return new HeaderPlan(skips, m == adds.length ? adds : java.util.Arrays.copyOf(adds, m));
+    }
+
+    private HeaderPlan(String[] skip, HeaderValueOption[] add) {
+        this.skip = skip;
+        this.add = add;
     }
 
     private static boolean setsName(List<String[]> set, String name) {

@@ -117,8 +117,8 @@ final class ExtAuthzFilter implements HttpFilter {
     }
 
     private static void record(FilterRequest request, long start, String status) {
-        request.metadata(NAMESPACE, "status", status);
-        request.metadata(NAMESPACE, "duration_ms", Long.toString((System.nanoTime() - start) / 1_000_000));
+        request.metadata("ext_authz:status", status);
+        request.metadata("ext_authz:duration_ms", Long.toString((System.nanoTime() - start) / 1_000_000));
     }
 
     /**

@@ -148,12 +148,12 @@ final class JwtAuthnFilter implements HttpFilter {
             request.decision(decision.toString());
         }
         VerifiedJwt jwt = first.jwt();
-        request.metadata("jwt_authn", "provider", jwt.provider());
+        request.metadata("jwt_authn:provider", jwt.provider());
         if (jwt.issuer() != null) {
-            request.metadata("jwt_authn", "issuer", VerifiedToken.printable(jwt.issuer()));
+            request.metadata("jwt_authn:issuer", VerifiedToken.printable(jwt.issuer()));
         }
         if (jwt.subject() != null) {
-            request.metadata("jwt_authn", "subject", VerifiedToken.printable(jwt.subject()));
+            request.metadata("jwt_authn:subject", VerifiedToken.printable(jwt.subject()));
         }
     }
 

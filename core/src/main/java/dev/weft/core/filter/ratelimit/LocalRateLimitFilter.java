@@ -80,7 +80,7 @@ final class LocalRateLimitFilter implements HttpFilter {
         }
         rateLimited.increment();
         String bucket = policy.descriptor() == null ? "shared" : policy.descriptor().describe(key);
-        request.metadata("local_rate_limit", "bucket", bucket);
+        request.metadata("local_rate_limit:bucket", bucket);
         boolean enforce = sampled(policy.enforcedPercent());
         request.decision("ratelimit:" + (enforce ? "limited" : "over_limit_not_enforced") + " bucket=" + bucket
                 + " limit=" + policy.origin());

@@ -60,9 +60,9 @@ final class RbacFilter implements HttpFilter {
             shadowResult = ok ? "allowed" : "denied";
             (ok ? shadowAllowed : shadowDenied).increment();
             if (shadowPolicy != null) {
-                r.metadata(NAMESPACE, "shadow_effective_policy_id", shadowPolicy);
+                r.metadata("rbac:shadow_effective_policy_id", shadowPolicy);
             }
-            r.metadata(NAMESPACE, "shadow_engine_result", shadowResult);
+            r.metadata("rbac:shadow_engine_result", shadowResult);
             r.decision(ok ? c.shadowAllowedText(match)
                     : DecisionTrace.of(listener, c.filterName(), r, "shadow_denied", shadow, match, null, null).text());
         }
@@ -73,9 +73,9 @@ final class RbacFilter implements HttpFilter {
         int match = rules.firstMatch(r);
         boolean ok = rules.allows(match);
         if (match >= 0) {
-            r.metadata(NAMESPACE, "effective_policy_id", rules.policyName(match));
+            r.metadata("rbac:effective_policy_id", rules.policyName(match));
         }
-        r.metadata(NAMESPACE, "engine_result", ok ? "allowed" : "denied");
+        r.metadata("rbac:engine_result", ok ? "allowed" : "denied");
         if (rules.action() == RbacEngine.Action.LOG) {
             (match >= 0 ? logged : notLogged).increment();
         }
