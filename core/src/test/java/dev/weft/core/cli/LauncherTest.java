@@ -50,7 +50,7 @@ class LauncherTest {
         Result r = weft(jdk(), "help");
         assertEquals(0, r.code(), r.out());
         for (String c : List.of("run [-c FILE]", "validate -c FILE", "test", "version", "help", "bench micro",
-                "WEFT_JAVA_OPTS")) {
+                "aot", "WEFT_JAVA_OPTS", "WEFT_AOT=0")) {
             assertTrue(r.out().contains(c), c + " in " + r.out());
         }
     }
@@ -157,5 +157,20 @@ class LauncherTest {
                 fake + "/"), "version");
         assertEquals(3, r.code(), r.out());
         assertTrue(r.out().contains("no JDK 21 or newer found"), r.out());
+    }
+
+    @Test
+    void theAotCacheNeedsJdk25(@TempDir Path dir) throws Exception {
+        // a "JDK 21" that passes the launcher's own check but has no AOT cache (JEP 483 came in JDK 24, one-step in 25)
+        Path fake = dir.resolve("jdk-21");
+        Path bin = Files.createDirectories(fake.resolve("bin"));
+        Files.writeString(bin.resolve("java"), "#!/bin/sh\necho '    java.specification.version = 21' >&2\n");
+        Files.writeString(bin.resolve("javac"), "#!/bin/sh\nexit 0\n");
+        assertTrue(bin.resolve("java").toFile().setExecutable(true));
+        assertTrue(bin.resolve("javac").toFile().setExecutable(true));
+        Result r = weft(Map.of("JAVA_HOME", fake.toString(), "PATH", pathWithoutJava(dir), "WEFT_JDK_DIRS",
+                fake + "/"), "aot");
+        assertEquals(3, r.code(), r.out());
+        assertTrue(r.out().contains("the AOT cache needs JDK 25 or newer (found 21"), r.out());
     }
 }
