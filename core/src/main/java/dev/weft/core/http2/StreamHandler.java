@@ -640,10 +640,7 @@ final class StreamHandler implements Runnable {
             plan.writeAdds(w::field, n -> req.first(n) != null);
         }
         w.endHead();
-        ByteBuffer b = w.buffer();
-        ByteBuffer copy = ByteBuffer.allocate(b.remaining());
-        copy.put(b).flip();
-        return copy;
+        return w.buffer(); // this stream's own writer: no copy needed, and a retry rewinds it
     }
 
     /** One attempt; false to retry on a fresh connection (a stale keep-alive one failed before any response). */
