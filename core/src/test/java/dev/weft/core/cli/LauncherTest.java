@@ -173,4 +173,20 @@ class LauncherTest {
         assertEquals(3, r.code(), r.out());
         assertTrue(r.out().contains("the AOT cache needs JDK 25 or newer (found 21"), r.out());
     }
+
+    @Test
+    void theJdkReleaseFileIsReadInsteadOfStartingAJvm(@TempDir Path dir) throws Exception {
+        // the release file says 21; the java binary would say 25 if it were asked: the launcher must not ask it
+        Path fake = dir.resolve("jdk-21");
+        Path bin = Files.createDirectories(fake.resolve("bin"));
+        Files.writeString(fake.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"21.0.4\"\n");
+        Files.writeString(bin.resolve("java"), "#!/bin/sh\necho '    java.specification.version = 25' >&2\n");
+        Files.writeString(bin.resolve("javac"), "#!/bin/sh\nexit 0\n");
+        assertTrue(bin.resolve("java").toFile().setExecutable(true));
+        assertTrue(bin.resolve("javac").toFile().setExecutable(true));
+        Result r = weft(Map.of("JAVA_HOME", fake.toString(), "PATH", pathWithoutJava(dir), "WEFT_JDK_DIRS",
+                fake + "/"), "aot");
+        assertEquals(3, r.code(), r.out());
+        assertTrue(r.out().contains("the AOT cache needs JDK 25 or newer (found 21"), r.out());
+    }
 }
