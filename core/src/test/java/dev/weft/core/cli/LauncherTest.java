@@ -144,15 +144,28 @@ class LauncherTest {
         assertTrue(r.out().contains("no JDK 21 or newer found"), r.out());
     }
 
-    @Test
-    void onlyAnOldJdkIsRefused(@TempDir Path dir) throws Exception {
-        // a "JDK 17": its java reports specification version 17, as `java -XshowSettings:properties` prints it
-        Path fake = dir.resolve("jdk-17");
+    /**
+     * A "JDK" whose java answers {@code javaSays} as its specification version, the way
+     * {@code java -XshowSettings:properties} prints it, with a {@code release} file saying {@code release} (or none).
+     */
+    private static Path fakeJdk(Path dir, String javaSays, String release) throws IOException {
+        Path fake = dir.resolve("jdk");
         Path bin = Files.createDirectories(fake.resolve("bin"));
-        Files.writeString(bin.resolve("java"), "#!/bin/sh\necho '    java.specification.version = 17' >&2\n");
+        if (release != null) {
+            Files.writeString(fake.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + release + "\"\n");
+        }
+        Files.writeString(bin.resolve("java"), "#!/bin/sh\necho '    java.specification.version = " + javaSays
+                + "' >&2\n");
         Files.writeString(bin.resolve("javac"), "#!/bin/sh\nexit 0\n");
         assertTrue(bin.resolve("java").toFile().setExecutable(true));
         assertTrue(bin.resolve("javac").toFile().setExecutable(true));
+        return fake;
+    }
+
+    @Test
+    void onlyAnOldJdkIsRefused(@TempDir Path dir) throws Exception {
+        // a "JDK 17": its java reports specification version 17, as `java -XshowSettings:properties` prints it
+        Path fake = fakeJdk(dir, "17", null);
         Result r = weft(Map.of("JAVA_HOME", fake.toString(), "PATH", pathWithoutJava(dir), "WEFT_JDK_DIRS",
                 fake + "/"), "version");
         assertEquals(3, r.code(), r.out());
@@ -162,12 +175,7 @@ class LauncherTest {
     @Test
     void theAotCacheNeedsJdk25(@TempDir Path dir) throws Exception {
         // a "JDK 21" that passes the launcher's own check but has no AOT cache (JEP 483 came in JDK 24, one-step in 25)
-        Path fake = dir.resolve("jdk-21");
-        Path bin = Files.createDirectories(fake.resolve("bin"));
-        Files.writeString(bin.resolve("java"), "#!/bin/sh\necho '    java.specification.version = 21' >&2\n");
-        Files.writeString(bin.resolve("javac"), "#!/bin/sh\nexit 0\n");
-        assertTrue(bin.resolve("java").toFile().setExecutable(true));
-        assertTrue(bin.resolve("javac").toFile().setExecutable(true));
+        Path fake = fakeJdk(dir, "21", null);
         Result r = weft(Map.of("JAVA_HOME", fake.toString(), "PATH", pathWithoutJava(dir), "WEFT_JDK_DIRS",
                 fake + "/"), "aot");
         assertEquals(3, r.code(), r.out());
@@ -177,13 +185,7 @@ class LauncherTest {
     @Test
     void theJdkReleaseFileIsReadInsteadOfStartingAJvm(@TempDir Path dir) throws Exception {
         // the release file says 21; the java binary would say 25 if it were asked: the launcher must not ask it
-        Path fake = dir.resolve("jdk-21");
-        Path bin = Files.createDirectories(fake.resolve("bin"));
-        Files.writeString(fake.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"21.0.4\"\n");
-        Files.writeString(bin.resolve("java"), "#!/bin/sh\necho '    java.specification.version = 25' >&2\n");
-        Files.writeString(bin.resolve("javac"), "#!/bin/sh\nexit 0\n");
-        assertTrue(bin.resolve("java").toFile().setExecutable(true));
-        assertTrue(bin.resolve("javac").toFile().setExecutable(true));
+        Path fake = fakeJdk(dir, "25", "21.0.4");
         Result r = weft(Map.of("JAVA_HOME", fake.toString(), "PATH", pathWithoutJava(dir), "WEFT_JDK_DIRS",
                 fake + "/"), "aot");
         assertEquals(3, r.code(), r.out());
