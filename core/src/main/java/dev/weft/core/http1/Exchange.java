@@ -139,30 +139,10 @@ final class Exchange {
         ResponseHeadParser parser = up.headParser();
         ChannelInput uin = up.input();
         ByteBuffer ubuf = uin.buffer();
-        boolean anyBytes = false;
         try {
-            while (true) {
-                parser.reset();
-                boolean complete = false;
-                while (!complete) {
-                    if (ubuf.hasRemaining()) {
-                        anyBytes = true;
-                        complete = parser.parse(ubuf);
-                        continue;
-                    }
-                    if (uin.fill() < 0) {
-                        throw new java.io.EOFException("upstream closed before the response head");
-                    }
-                }
-                if (!parser.head().isInformational()) {
-                    if (pumping) {
-                        pump.headArrived(); // from here on only this thread arms the upstream's slot
-                    }
-                    break;
-                }
-                if (parser.head().status() == 101) {
-                    throw Http1Exception.of(dev.weft.codec.http1.Http1Violation.INVALID_STATUS_LINE);
-                }
+            up.readResponseHead();
+            if (pumping) {
+                pump.headArrived(); // from here on only this thread arms the upstream's slot
             }
         } catch (IOException e) {
             up.disarm();
@@ -171,7 +151,7 @@ final class Exchange {
             if (pumping) {
                 stopPump(pump);
             }
-            return failBeforeResponse(e, anyBytes, pumping, downstreamFailed);
+            return failBeforeResponse(e, up.responseBytesSeen(), pumping, downstreamFailed);
         } catch (Http1Exception e) {
             up.disarm();
             if (pumping) {

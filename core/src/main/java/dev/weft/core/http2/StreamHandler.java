@@ -675,31 +675,11 @@ final class StreamHandler implements Runnable {
             ResponseHeadParser parser = up.headParser();
             ChannelInput uin = up.input();
             ByteBuffer ubuf = uin.buffer();
-            boolean anyBytes = false;
             try {
-                while (true) {
-                    parser.reset();
-                    boolean complete = false;
-                    while (!complete) {
-                        if (ubuf.hasRemaining()) {
-                            anyBytes = true;
-                            complete = parser.parse(ubuf);
-                            continue;
-                        }
-                        if (uin.fill() < 0) {
-                            throw new EOFException("upstream closed before the response head");
-                        }
-                    }
-                    if (!parser.head().isInformational()) {
-                        break;
-                    }
-                    if (parser.head().status() == 101) {
-                        throw Http1Exception.of(dev.weft.codec.http1.Http1Violation.INVALID_STATUS_LINE);
-                    }
-                }
+                up.readResponseHead();
             } catch (IOException e) {
                 checkReset(up);
-                return failBeforeResponse(up, e, anyBytes, allowRetry && !hasBody, stats);
+                return failBeforeResponse(up, e, up.responseBytesSeen(), allowRetry && !hasBody, stats);
             } catch (Http1Exception e) {
                 up.pool().release(up, false);
                 localReply(502, ResponseFlag.UPE.body() + "\n", ResponseFlag.UPE,

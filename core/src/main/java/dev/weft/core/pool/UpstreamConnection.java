@@ -26,6 +26,7 @@ public final class UpstreamConnection extends Deadline {
     private final ChannelInput input;
     private final ResponseHeadParser headParser = new ResponseHeadParser(Http1Limits.DEFAULTS);
     private final ChunkedDecoder chunked = new ChunkedDecoder(Http1Limits.DEFAULTS);
+    private boolean responseBytesSeen;
     /** Requests served; read by the owner only. */
     int requests;
     /** When it went back to the idle list; guarded by the pool lock. */
@@ -50,6 +51,42 @@ public final class UpstreamConnection extends Deadline {
 
     public ChannelInput input() {
         return input;
+    }
+
+    /**
+     * Reads the response head of the request just sent, skipping 1xx interim responses; a 101 is invalid, since no
+     * upgrade is ever asked for. {@link #responseBytesSeen} then says whether the upstream sent anything at all, which
+     * decides between a retry on a fresh connection and a failure when this throws.
+     */
+    public dev.weft.codec.http1.ResponseHead readResponseHead() throws java.io.IOException,
+            dev.weft.codec.http1.Http1Exception {
+        responseBytesSeen = false;
+        java.nio.ByteBuffer buf = input.buffer();
+        while (true) {
+            headParser.reset();
+            boolean complete = false;
+            while (!complete) {
+                if (buf.hasRemaining()) {
+                    responseBytesSeen = true;
+                    complete = headParser.parse(buf);
+                    continue;
+                }
+                if (input.fill() < 0) {
+                    throw new java.io.EOFException("upstream closed before the response head");
+                }
+            }
+            if (!headParser.head().isInformational()) {
+                return headParser.head();
+            }
+            if (headParser.head().status() == 101) {
+                throw dev.weft.codec.http1.Http1Exception.of(dev.weft.codec.http1.Http1Violation.INVALID_STATUS_LINE);
+            }
+        }
+    }
+
+    /** True when the last {@link #readResponseHead} got any byte from the upstream. Owner thread only. */
+    public boolean responseBytesSeen() {
+        return responseBytesSeen;
     }
 
     public ResponseHeadParser headParser() {
