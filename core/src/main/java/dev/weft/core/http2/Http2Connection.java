@@ -79,7 +79,14 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     private final HeaderValidator validator = new HeaderValidator(fields);
     private final Http2Settings peer = new Http2Settings();
     private final StreamIds ids = new StreamIds(true);
-    private final FlowWindow recvWindow;
+    /**
+     * The connection's receive window. The reader thread spends it, stream threads give bytes back
+     * ({@link #creditConnection}), so it is atomic (as a plain int it lost updates in that race, and a client's
+     * lawful DATA looked like a FLOW_CONTROL_ERROR). Only the reader lowers it, so its check and subtraction need no
+     * lock.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger recvWindow =
+            new java.util.concurrent.atomic.AtomicInteger(FlowWindow.DEFAULT_WINDOW);
     private final Map<Integer, H2Stream> streams = new ConcurrentHashMap<>();
     /** Streams whose handler runs: the connection closes on drain (or after the client's GOAWAY) when none is left. */
     private final AtomicInteger active = new AtomicInteger();
@@ -144,7 +151,6 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
         in.flip();
         this.reader = new FrameReader(true, opts.maxFrameSize(), opts.maxHeaderListSize());
         this.decoder = new HpackDecoder(opts.hpackTableSize(), opts.maxHeaderListSize());
-        this.recvWindow = new FlowWindow(0, FlowWindow.DEFAULT_WINDOW);
         this.maxContinuations = Math.max(32, opts.maxHeaderListSize() / 1024);
         this.resetTokens = opts.maxResetsPerSecond();
         this.controlTokens = opts.maxControlFramesPerSecond();
@@ -258,12 +264,8 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             FrameWriter.writeSettings(out, ours);
             int raise = opts.initialConnectionWindowSize() - FlowWindow.DEFAULT_WINDOW;
             if (raise > 0) {
+                recvWindow.addAndGet(raise);
                 FrameWriter.writeWindowUpdate(out, 0, raise);
-                try {
-                    recvWindow.increment(raise);
-                } catch (Http2Exception e) {
-                    throw new IllegalStateException(e);
-                }
             }
             flushLocked();
         } finally {
@@ -538,7 +540,12 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
     public void onData(int streamId, ByteBuffer data, int flowControlledLength, boolean endStream)
             throws Http2Exception {
         emptyCheck(flowControlledLength == 0 && !endStream);
-        recvWindow.consume(flowControlledLength);
+        int window = recvWindow.get();
+        if (flowControlledLength > 0 && flowControlledLength > window) { // empty DATA is allowed (section 6.9.1)
+            throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "DATA of " + flowControlledLength
+                    + " bytes exceeds the flow-control window of " + window + " on the connection");
+        }
+        recvWindow.addAndGet(-flowControlledLength);
         H2Stream s = streams.get(streamId);
         int padding = flowControlledLength - data.remaining();
         if (s == null) {
@@ -1062,12 +1069,12 @@ public final class Http2Connection extends Deadline implements Runnable, ServerC
             output.awaitRoom();
             connectionCredit += n;
             if (connectionCredit >= opts.initialConnectionWindowSize() / 2 && !broken) {
-                recvWindow.increment(connectionCredit);
+                recvWindow.addAndGet(connectionCredit); // before the client can see the WINDOW_UPDATE
                 FrameWriter.writeWindowUpdate(outRoom(13), 0, connectionCredit);
                 connectionCredit = 0;
                 flushLocked();
             }
-        } catch (IOException | Http2Exception e) {
+        } catch (IOException e) {
             broken = true;
         } finally {
             lock.unlock();

@@ -633,17 +633,21 @@ class Http2ClientsE2ETest {
         // back to the window (an upstream that stopped reading, the exchange ended) soon stalls every later stream
         String tight = "http://127.0.0.1:" + proxy.address("tight").getPort();
         long cx = stat("http.tight.http2.cx_total");
+        long errors = stat("http.tight.http2.rx_messaging_error");
         E2E.Run early = nghttp("-n", "-s", "-d", upload200k.toString(), "-m", "100", tight + "/raw/early-noread",
-                tight + "/up/sink?after=early-noread");
+                tight + "/up/sink?after=early-noread-" + cx);
         assertEquals(0, early.exitCode(), early.err() + early.text());
         List<NghttpRow> rows = nghttpStats(early);
-        assertEquals(200, rows.size(), early.text());
+        assertEquals(200, rows.size(), early.err() + early.text());
         rows.forEach(row -> assertEquals(200, row.code(), row.toString()));
         List<TestUpstream.Request> sinks = up.requestsTo("/sink").stream()
-                .filter(q -> q.target().equals("/sink?after=early-noread")).toList();
+                .filter(q -> q.target().equals("/sink?after=early-noread-" + cx)).toList();
         assertEquals(100, sinks.size());
         sinks.forEach(q -> assertEquals(TestUpstream.Pattern.sha256(200 * 1024), q.bodySha256()));
         assertEquals(cx + 1, awaitStat("http.tight.http2.cx_total", cx + 1), "all of them on one connection");
+        // window credits given back by stream threads while the reader spends the window: none may be lost (a lost
+        // one made the client's lawful DATA a FLOW_CONTROL_ERROR, GOAWAY, and requests not processed)
+        assertEquals(errors, stat("http.tight.http2.rx_messaging_error"), early.err());
     }
 
     // ---- a small HTTP/1.1 upstream with canned responses ------------------------------------------------------------
