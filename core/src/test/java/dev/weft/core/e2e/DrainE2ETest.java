@@ -52,7 +52,7 @@ class DrainE2ETest {
 
             List<Future<Wire.Response>> inFlight = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                inFlight.add(pool.submit(() -> Wire.get(address, "a", "/delay?ms=500")));
+                inFlight.add(pool.submit(() -> Wire.get(address, "a", "/delay?ms=2000"))); // still in flight when the drain starts, on a slow machine too
             }
             long end = System.nanoTime() + 10_000_000_000L;
             while (upstream.requestsTo("/delay").size() < n) {

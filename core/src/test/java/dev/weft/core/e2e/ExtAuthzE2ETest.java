@@ -80,7 +80,7 @@ class ExtAuthzE2ETest {
                       - name: authz
                         type: ext_authz
                         http_service:
-                          server_uri: {cluster: authz, timeout: 0.25s}
+                          server_uri: {cluster: authz, timeout: 1s}
                           path_prefix: /check
                           authorization_request:
                             allowed_headers: [{exact: x-trace}, {prefix: x-client-}, {exact: cookie},
@@ -133,7 +133,7 @@ class ExtAuthzE2ETest {
                     access_log: [{path: %1$s}]
                     http_filters:
                       - name: ext_authz
-                        http_service: {server_uri: {cluster: authz, timeout: 0.25s}, path_prefix: /check}
+                        http_service: {server_uri: {cluster: authz, timeout: 1s}, path_prefix: /check}
                         failure_mode_allow: true
                         failure_mode_allow_header_add: true
                 %2$s
@@ -271,9 +271,9 @@ class ExtAuthzE2ETest {
         assertEquals(1, authz.checksTo("/check" + path).size());
         assertTrue(app.requestsTo(path).isEmpty(), "the upstream never sees a denied request");
         assertEquals(denied + 1, stat("http.closed.ext_authz.denied"));
-        assertEquals(uaex + 1, stat("http.closed.response_flags.UAEX"));
 
-        String line = logLine(path);
+        String line = logLine(path); // written after the request's stats (the flag counter is counted as it ends)
+        assertEquals(uaex + 1, stat("http.closed.response_flags.UAEX"));
         assertTrue(line.contains("\"response_code\":401"), line);
         assertTrue(line.contains("\"response_flags\":\"UAEX\""), line);
         assertTrue(line.contains("\"response_code_details\":\"ext_authz_denied\""), line);
@@ -303,8 +303,8 @@ class ExtAuthzE2ETest {
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertEquals(403, r.status(), r.toString());
         assertEquals("", r.body());
-        assertTrue(elapsedMs >= 250, "answered after " + elapsedMs + " ms, before the 250 ms timeout");
-        assertTrue(elapsedMs < 3000, "answered after " + elapsedMs + " ms");
+        assertTrue(elapsedMs >= 1000, "answered after " + elapsedMs + " ms, before the 1 s timeout");
+        assertTrue(elapsedMs < 5000, "answered after " + elapsedMs + " ms");
         assertTrue(app.requestsTo(path).isEmpty());
         assertEquals(errors + 1, stat("http.closed.ext_authz.error"));
         assertEquals(timeouts + 1, stat("http.closed.ext_authz.timeout"));
@@ -317,7 +317,7 @@ class ExtAuthzE2ETest {
         Matcher ms = Pattern.compile("\"ext_authz:duration_ms\":\"(\\d+)\"").matcher(line);
         assertTrue(ms.find(), line);
         long checkMs = Long.parseLong(ms.group(1));
-        assertTrue(checkMs >= 249 && checkMs < 1000, "the check took " + checkMs + " ms for a 250 ms timeout");
+        assertTrue(checkMs >= 999 && checkMs < 4000, "the check took " + checkMs + " ms for a 1 s timeout");
     }
 
     @ParameterizedTest

@@ -196,6 +196,7 @@ class FilterChainE2ETest {
     void theAccessLogRecordsDecisionsMetadataAndDetails() throws Exception {
         Wire.get(address, "example.com", "/deny/logged", "x-forwarded-for: 203.0.113.7");
         Wire.get(address, "example.com", "/api/logged");
+        awaitLines(l -> l.startsWith("/deny/logged ")); // each line is written as its exchange ends, in any order
         List<String> lines = awaitLines(l -> l.startsWith("/api/logged "));
         String deny = lines.stream().filter(l -> l.startsWith("/deny/logged ")).findFirst().orElseThrow();
         // xff_num_trusted_hops 1: the filters' remote_ip is the rightmost x-forwarded-for entry

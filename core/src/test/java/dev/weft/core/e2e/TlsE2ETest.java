@@ -68,7 +68,7 @@ class TlsE2ETest {
                       ca_file: %s
                       require_client_certificate: true
                       match_subject_alt_names: [{type: URI, exact: "%s"}]
-                      handshake_timeout: 500ms
+                      handshake_timeout: 2s
                     virtual_hosts:
                       - name: all
                         domains: ["*"]
@@ -255,7 +255,7 @@ class TlsE2ETest {
         long before = stat(ssl("handshake_timeout"));
         try (Socket s = new Socket("127.0.0.1", inbound)) {
             s.setSoTimeout(5000);
-            assertEquals(-1, s.getInputStream().read(), "closed after handshake_timeout (500ms)");
+            assertEquals(-1, s.getInputStream().read(), "closed after handshake_timeout (2s)");
         } catch (java.net.SocketException reset) {
             // closed with a reset
         }

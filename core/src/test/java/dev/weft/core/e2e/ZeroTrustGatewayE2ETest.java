@@ -55,6 +55,9 @@ class ZeroTrustGatewayE2ETest {
         yaml = replaceOnce(yaml, "port: 8080}", "port: " + backend.port() + "}");
         yaml = replaceOnce(yaml, "port: 9191}", "port: " + authz.port() + "}");
         yaml = replaceOnce(yaml, "path: /dev/stdout", "path: " + log);
+        // the example's tight authz budgets are for production; a busy test machine gets more room
+        yaml = replaceOnce(yaml, "server_uri: {cluster: authz, timeout: 0.5s}", "server_uri: {cluster: authz, timeout: 3s}");
+        yaml = replaceOnce(yaml, "connect_timeout: 0.25s", "connect_timeout: 3s");
         Path config = dir.resolve("zero-trust-gateway.yaml");
         Files.writeString(config, yaml);
         proxy = WeftServer.start(ConfigLoader.load(config));
