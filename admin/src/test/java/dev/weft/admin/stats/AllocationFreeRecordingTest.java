@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,10 +29,12 @@ class AllocationFreeRecordingTest {
             long threadId = Thread.currentThread().threadId();
             THREADS.getThreadAllocatedBytes(threadId); // the first call may initialise something
             // steady state is when the JIT is done with this code: measure rounds until one allocates nothing; a
-            // real per-operation allocation would show in every round
+            // real per-operation allocation would show in every round. Rounds go on for up to 20 s: the JIT's
+            // compiler threads may get little CPU on a busy machine
             long allocated = Long.MAX_VALUE;
             int rounds = 0;
-            while (allocated != 0 && rounds < 20) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (allocated != 0 && System.nanoTime() - end < 0) {
                 long before = THREADS.getThreadAllocatedBytes(threadId);
                 record(counter, gauge, histogram);
                 allocated = THREADS.getThreadAllocatedBytes(threadId) - before;

@@ -73,7 +73,6 @@ public final class HttpStats {
      * @param durationNanos from the complete head to the end
      */
     public void requestEnded(int status, ResponseFlag flag, boolean completed, long durationNanos) {
-        rqActive.decrement();
         if (status >= 100 && status < 600) {
             rqByClass[status / 100].increment();
         }
@@ -90,6 +89,9 @@ public final class HttpStats {
             rqTimeout.increment();
         }
         rqTime.recordNanos(durationNanos);
+        // last: a request leaves downstream_rq_active only once it is counted, so a scraper (or a test) that sees
+        // no active request sees every ended one in the other stats
+        rqActive.decrement();
     }
 
     /** A request was refused before it was complete (malformed head): no requestStarted() preceded it. */

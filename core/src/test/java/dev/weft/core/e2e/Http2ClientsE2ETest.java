@@ -210,6 +210,18 @@ class Http2ClientsE2ETest {
         return v;
     }
 
+    /**
+     * Waits (bounded) until no request is in flight on the {@code h2e2e} listener: a request leaves
+     * downstream_rq_active only once it is counted, so baselines read after this hold every earlier test's requests.
+     */
+    private void awaitQuiet() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (stat("http.h2e2e.downstream_rq_active") != 0) {
+            assertTrue(System.nanoTime() < deadline, "requests still in flight after 10 s");
+            Thread.sleep(10);
+        }
+    }
+
     /** Waits (bounded) for an access log line containing {@code needle}. */
     static String awaitLogLine(Path log, String needle) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -359,6 +371,7 @@ class Http2ClientsE2ETest {
 
     @Test
     void h2loadTwoThousandRequestsOverFourConnections() throws Exception {
+        awaitQuiet(); // the previous test's last request may not be counted yet
         long connections = stat("http.h2e2e.http2.cx_total");
         long ok = stat("http.h2e2e.downstream_rq_2xx");
         E2E.Run run = E2E.runBounded(List.of(E2E.tool("h2load", NGHTTP2_CLIENT), "-n", "2000", "-c", "4", "-m", "10",
@@ -511,6 +524,7 @@ class Http2ClientsE2ETest {
 
     @Test
     void http2StatsCountConnectionsAndResponses() throws Exception {
+        awaitQuiet(); // the previous test's last request may not be counted yet
         long cx = stat("http.h2e2e.http2.cx_total");
         long ok = stat("http.h2e2e.downstream_rq_2xx");
         long nf = stat("http.h2e2e.downstream_rq_4xx");

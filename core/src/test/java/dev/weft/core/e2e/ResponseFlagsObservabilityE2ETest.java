@@ -196,7 +196,9 @@ class ResponseFlagsObservabilityE2ETest {
     void poolOverflowIsUO() throws Exception {
         Map<String, Long> before = stats();
         int delays = narrow.requestsTo("/delay").size();
-        String slowTarget = "/uo/delay?ms=1500&case=UO-holder";
+        // the holder must still be in flight when the second request comes: 3 s is room for a busy machine's stalls
+        // (the test waits for the holder's 200 anyway)
+        String slowTarget = "/uo/delay?ms=3000&case=UO-holder";
         Future<Wire.Response> slow = CompletableFuture.supplyAsync(() -> {
             try {
                 return Wire.get(address, HOST, slowTarget);
@@ -254,7 +256,9 @@ class ResponseFlagsObservabilityE2ETest {
     void clientAbortWhileTheResponseIsPendingIsDC() throws Exception {
         Map<String, Long> before = stats();
         int delays = upstream.requestsTo("/delay").size();
-        String target = "/up/delay?ms=1000&case=DC";
+        // the response must still be pending when the client aborts: 3 s is room for a busy machine's stalls (the
+        // test waits for the response's attempt anyway)
+        String target = "/up/delay?ms=3000&case=DC";
         Wire w = Wire.connect(address);
         try {
             w.send("GET " + target + " HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");

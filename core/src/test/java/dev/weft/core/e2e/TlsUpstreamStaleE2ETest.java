@@ -57,7 +57,11 @@ class TlsUpstreamStaleE2ETest {
                 Thread.sleep(5);
             }
             assertEquals(1, pool.idleConnections());
-            Thread.sleep(1000); // the upstream's 300 ms idle timeout closes its end (close_notify, then FIN)
+            // the upstream's 300 ms idle timeout closes its end (close_notify, then FIN): wait until it has
+            var upstream = proxy.listeners().stream().filter(l -> l.listenerName().equals("upstream")).findFirst()
+                    .orElseThrow();
+            SlowClientE2ETest.awaitZero(upstream::openConnections, 10_000, "the upstream's idle connection still open");
+            assertEquals(1, pool.idleConnections(), "the pool has not noticed yet: only a reuse checks");
             try (Wire w = Wire.connect(front)) {
                 Wire.Response r = w.exchange("POST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
                 assertEquals(200, r.status(), r.bodyText());

@@ -160,9 +160,11 @@ class UpstreamErrorsE2ETest {
     @Test
     void poolOverflowIs503AndTheSlotIsUsableAgainAfterwards() throws Exception {
         int before = narrow.requestsTo("/delay").size();
+        // the holder must still be in flight when the second request comes: 3 s is room for a busy machine's stalls
+        // (the test waits for the holder's 200 anyway)
         Future<Wire.Response> slow = CompletableFuture.supplyAsync(() -> {
             try {
-                return Wire.get(address, "example.com", "/narrow/delay?ms=1500");
+                return Wire.get(address, "example.com", "/narrow/delay?ms=3000");
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
