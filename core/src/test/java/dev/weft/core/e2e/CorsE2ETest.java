@@ -48,7 +48,7 @@ class CorsE2ETest {
         dir = Files.createTempDirectory("weft-cors");
         pki = new Pki(dir).ca("corsca").leaf("server", "corsca", "DNS:localhost,IP:127.0.0.1", 2);
         up = TestUpstream.start("a");
-        int dead = E2E.closedPort();
+        int dead = E2E.refusedPort();
         String chain = """
                     http_filters:
                       - name: cors

@@ -61,11 +61,25 @@ final class E2E {
                 %s""".formatted(cluster, cluster(cluster, port));
     }
 
-    /** A port on which nothing listens (bound once, then released). */
+    /** A free port for a server the test starts on it later (bound once, then released). */
     static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** The sockets that hold {@link #refusedPort()}s: bound, never listening, open while the tests run. */
+    private static final List<java.net.Socket> REFUSING = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * A port where every connect is refused for as long as the tests run: a socket is bound to it and never listens,
+     * so no server started later (by this or another test) can be given it, as a released port could be.
+     */
+    static int refusedPort() throws IOException {
+        java.net.Socket s = new java.net.Socket();
+        s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+        REFUSING.add(s);
+        return s.getLocalPort();
     }
 
     static HttpClient httpClient() {

@@ -64,7 +64,7 @@ class ExtAuthzE2ETest {
         accessLog = dir.resolve("access.log");
         authz = AuthzServer.start();
         app = TestUpstream.start("app");
-        proxy = E2E.start(config(accessLog, authz.port(), E2E.closedPort(), app.port()));
+        proxy = E2E.start(config(accessLog, authz.port(), E2E.refusedPort(), app.port()));
     }
 
     static String config(Path accessLog, int authzPort, int deadPort, int appPort) {

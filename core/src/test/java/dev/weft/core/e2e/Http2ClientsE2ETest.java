@@ -121,7 +121,7 @@ class Http2ClientsE2ETest {
                     http2: {initial_connection_window_size: 65535, initial_stream_window_size: 65535}
                 %sclusters:
                 %s%s%s""".formatted(accessLog, routes, routes, E2E.cluster("a", upPort), E2E.cluster("raw", rawPort),
-                E2E.cluster("dead", E2E.closedPort(), "    connect_timeout: 2s\n"));
+                E2E.cluster("dead", E2E.refusedPort(), "    connect_timeout: 2s\n"));
     }
 
     @AfterAll

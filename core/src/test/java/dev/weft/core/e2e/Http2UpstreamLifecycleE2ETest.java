@@ -105,7 +105,7 @@ class Http2UpstreamLifecycleE2ETest {
                 // connection's PING
                 h2("keepalive", raw.port(), "    http2_keepalive: {interval: 200ms, timeout: 3s}\n"),
                 h2("stall", nghttpdPort, ""),
-                h2("dead", E2E.closedPort(), "    connect_timeout: 1s\n")));
+                h2("dead", E2E.refusedPort(), "    connect_timeout: 1s\n")));
         main = proxy.address("main");
         stalling = proxy.address("stalling");
         admin = proxy.adminAddress();

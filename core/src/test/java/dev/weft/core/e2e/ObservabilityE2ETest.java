@@ -46,7 +46,7 @@ class ObservabilityE2ETest {
         dir = Files.createTempDirectory("weft-observability");
         upstream = TestUpstream.start("a");
         accessLog = dir.resolve("access.log");
-        int dead = E2E.closedPort();
+        int dead = E2E.refusedPort();
         proxy = E2E.start("""
                 admin:
                   address: 127.0.0.1

@@ -61,7 +61,7 @@ class ResponseFlagsObservabilityE2ETest {
         accessLog = dir.resolve("access.log");
         upstream = TestUpstream.start("a");
         narrow = TestUpstream.start("narrow");
-        deadPort = E2E.closedPort();
+        deadPort = E2E.refusedPort();
         // one virtual host with a specific domain only (another Host is NR) and no catch-all route (another path is NR)
         proxy = E2E.start("""
                 admin:

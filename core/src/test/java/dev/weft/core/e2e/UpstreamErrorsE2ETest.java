@@ -63,7 +63,7 @@ class UpstreamErrorsE2ETest {
                     endpoints:
                       - {address: weft-e2e-no-such-host.invalid, port: 80}
                 """.formatted(E2E.cluster("a", upstream.port()),
-                E2E.cluster("dead", E2E.closedPort(), "    connect_timeout: 2s\n"),
+                E2E.cluster("dead", E2E.refusedPort(), "    connect_timeout: 2s\n"),
                 E2E.cluster("narrow", narrow.port(),
                         "    max_connections_per_endpoint: 1\n    max_pending_requests: 0\n")));
         address = proxy.address("main");
