@@ -38,6 +38,14 @@ final class AdminConnection implements Runnable {
      * section 15.5.14: 413).
      */
     static final long MAX_BODY_BYTES = 64 * 1024;
+    /**
+     * After the last response the client may still be sending (a body refused with 413 unread): closing a socket with
+     * unread bytes makes the kernel send a reset, which can destroy the response before the client reads it. So the
+     * connection half-closes and reads and drops input for at most this long and this much (nginx's
+     * lingering_close).
+     */
+    static final int LINGER_MILLIS = 2_000;
+    static final long LINGER_BYTES = 1L << 20;
 
     private final Socket socket;
     private final AdminRouter router;
@@ -60,6 +68,7 @@ final class AdminConnection implements Runnable {
             input = socket.getInputStream();
             output = new BufferedOutputStream(socket.getOutputStream(), READ_BUFFER_BYTES);
             serve();
+            linger();
         } catch (IOException e) {
             // the peer went away, timed out or the server closed us: nothing to answer
         } catch (RuntimeException e) {
@@ -76,6 +85,31 @@ final class AdminConnection implements Runnable {
             socket.close();
         } catch (IOException e) {
             // already closed or reset: nothing left to release
+        }
+    }
+
+    /** See {@link #LINGER_MILLIS}. Returns at once when the client has closed its side (it usually has). */
+    private void linger() throws IOException {
+        socket.shutdownOutput();
+        long deadline = System.currentTimeMillis() + LINGER_MILLIS;
+        long left = LINGER_BYTES;
+        byte[] drop = new byte[READ_BUFFER_BYTES];
+        while (left > 0) {
+            long wait = deadline - System.currentTimeMillis();
+            if (wait <= 0) {
+                return;
+            }
+            socket.setSoTimeout((int) wait);
+            int n;
+            try {
+                n = input.read(drop);
+            } catch (SocketTimeoutException e) {
+                return;
+            }
+            if (n < 0) {
+                return;
+            }
+            left -= n;
         }
     }
 

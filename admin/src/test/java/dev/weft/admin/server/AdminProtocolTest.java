@@ -9,6 +9,7 @@ import dev.weft.admin.server.HttpExchange.Response;
 
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -198,6 +199,25 @@ class AdminProtocolTest {
             Response r = exchange.read(false);
             assertEquals(413, r.status());
             assertTrue(exchange.closedByPeer());
+        }
+        assertEquals(List.of(), fixture.views.calls);
+    }
+
+    @Test
+    void the413ReachesAClientThatIsStillSendingItsBody() throws Exception {
+        // the client sends a part of a body the server refuses unread, then reads only after the server has closed:
+        // a close with those bytes unread would reset the connection and destroy the 413 in the client's buffer
+        try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(HttpExchange.raw("POST", "/drain_listeners", address, "content-length: 1000000")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[64 * 1024]);
+            out.flush();
+            Thread.sleep(300); // the server answered and closed its side meanwhile
+            out.write(new byte[16 * 1024]); // still read (and dropped) by the server
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 413 "), response);
         }
         assertEquals(List.of(), fixture.views.calls);
     }

@@ -148,6 +148,7 @@ final class AdminBridge implements AdminViews {
                     + String.join(", ", names) + ")");
         }
         return new AuthzAdmin.Target(found.config().name(), found.localAddress(),
-                found.config().http().xffNumTrustedHops(), found.router(), found.filters());
+                found.config().http().xffNumTrustedHops(), found.config().http().rejectNonCanonicalPaths(),
+                found.router(), found.filters());
     }
 }

@@ -178,6 +178,21 @@ class RbacAdminE2ETest {
     }
 
     @Test
+    void explainRejectsAPathInAnotherSpellingAsTheRequestPathDoes() throws Exception {
+        // /%6Ffice/x is /office/x in another spelling: live traffic gets 400 before any filter, and so does the replay
+        assertEquals(400, f.curl("h1", f.edge, "GET", "/%6Ffice/x").status());
+        Map<String, Object> e = explained("{\"listener\": \"edge\", \"path\": \"/%6Ffice/x\"}");
+        assertEquals("rejected", e.get("verdict"));
+        assertEquals(400L, ((Number) e.get("response_code")).longValue());
+        assertEquals("path_normalization_failed", e.get("response_code_details"));
+        assertTrue(((String) e.get("reason")).startsWith("percent-encoded unreserved character in path"),
+                e.toString());
+        assertEquals(List.of(), e.get("filters"), "no filter runs");
+        assertEquals("allowed", explained("{\"listener\": \"edge\", \"path\": \"/office/x\", "
+                + "\"remote_ip\": \"203.0.113.77\"}").get("verdict"), "the canonical spelling is judged as usual");
+    }
+
+    @Test
     void explainFollowsRoutesAddressesAndTokens() throws Exception {
         Map<String, Object> open = explained("{\"listener\": \"edge\", \"path\": \"/open/x\"}");
         assertEquals(true, filter(open, "authz").get("disabled_on_route"));

@@ -6,6 +6,7 @@ import dev.weft.core.filter.FilterChain;
 import dev.weft.core.filter.FilterRequest;
 import dev.weft.core.filter.HttpFilter;
 import dev.weft.core.filter.SharedState;
+import dev.weft.core.router.PathForm;
 import dev.weft.core.router.Route;
 import dev.weft.core.router.Router;
 import java.net.InetSocketAddress;
@@ -23,10 +24,11 @@ public final class AuthzAdmin {
     /**
      * What explaining needs of a listener.
      *
-     * @param trustedHops the listener's {@code http.xff_num_trusted_hops}
+     * @param trustedHops  the listener's {@code http.xff_num_trusted_hops}
+     * @param rejectPaths  the listener's {@code http.reject_non_canonical_paths}
      */
-    public record Target(String listener, InetSocketAddress localAddress, int trustedHops, Router router,
-                         FilterChain chain) {
+    public record Target(String listener, InetSocketAddress localAddress, int trustedHops, boolean rejectPaths,
+                         Router router, FilterChain chain) {
     }
 
     private AuthzAdmin() {
@@ -60,10 +62,20 @@ public final class AuthzAdmin {
                 .field("route", route == null ? null : route.displayName());
         j.name("request");
         DecisionTrace.of(target.listener(), "-", r, "-", null, -1, null, null).principalJson(j);
+        FilterChain chain = target.chain();
+        // as on the request path: a path in another spelling than the one policies match is refused before any
+        // filter runs (Http1Connection, StreamHandler)
+        String pathProblem = chain.isEmpty() || !target.rejectPaths() ? null : PathForm.problem(described.path());
+        if (pathProblem != null) {
+            j.name("filters").beginArray().endArray();
+            return j.field("verdict", "rejected").field("denied_by", null).field("response_code", 400)
+                    .field("response_code_details", PathForm.DETAIL).field("reason", pathProblem + " (the listener's "
+                            + "http.reject_non_canonical_paths: no filter runs)")
+                    .endObject().toString();
+        }
         String verdict = "allowed";
         String deniedBy = null;
         j.name("filters").beginArray();
-        FilterChain chain = target.chain();
         List<String> names = chain.names();
         for (int i = 0; i < names.size(); i++) {
             HttpFilter f = chain.filter(i);
