@@ -155,7 +155,7 @@ class LauncherTest {
             Files.writeString(fake.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + release + "\"\n");
         }
         Files.writeString(bin.resolve("java"), "#!/bin/sh\necho '    java.specification.version = " + javaSays
-                + "' >&2\n");
+                + "' >&2\necho \"java started with: $*\"\n");
         Files.writeString(bin.resolve("javac"), "#!/bin/sh\nexit 0\n");
         assertTrue(bin.resolve("java").toFile().setExecutable(true));
         assertTrue(bin.resolve("javac").toFile().setExecutable(true));
@@ -180,6 +180,19 @@ class LauncherTest {
                 fake + "/"), "aot");
         assertEquals(3, r.code(), r.out());
         assertTrue(r.out().contains("the AOT cache needs JDK 25 or newer (found 21"), r.out());
+    }
+
+    @Test
+    void theCdsArchiveIsMappedInPlaceOnlyOnTheJdksItWasVerifiedWith(@TempDir Path dir) throws Exception {
+        // -XX:ArchiveRelocationMode is a diagnostic option: given to JDK 21-25, never to a later JDK that may lack it
+        for (String[] c : new String[][] {{"21.0.4", "yes"}, {"25.0.1", "yes"}, {"26", "no"}}) {
+            Path fake = fakeJdk(Files.createDirectories(dir.resolve(c[0])), "21", c[0]);
+            Result r = weft(Map.of("JAVA_HOME", fake.toString(), "PATH", pathWithoutJava(dir.resolve(c[0])),
+                    "WEFT_JDK_DIRS", fake + "/", "WEFT_CLASSPATH", "/nonexistent"), "run");
+            assertTrue(r.out().contains("java started with: -XX:+UseSerialGC"), r.out());
+            assertEquals(c[1].equals("yes"), r.out().contains(
+                    " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 "), c[0] + ": " + r.out());
+        }
     }
 
     @Test
