@@ -13,26 +13,7 @@ import org.junit.jupiter.api.Test;
 class FilterConfigTest {
 
     private static String config(String filters, String vhostExtra, String routeExtra) {
-        return """
-                listeners:
-                  - name: main
-                    port: 10000
-                    http_filters:
-                %s
-                    virtual_hosts:
-                      - name: default
-                        domains: ["*"]
-                %s
-                        routes:
-                          - match: {prefix: /}
-                            route: {cluster: backend}
-                %s
-                clusters:
-                  - name: backend
-                    endpoints:
-                      - {address: 127.0.0.1, port: 8080}
-                """.formatted(filters.indent(6).stripTrailing(), vhostExtra.indent(8).stripTrailing(),
-                routeExtra.indent(12).stripTrailing());
+        return FilterYaml.listener(filters, vhostExtra, FilterYaml.route("/", routeExtra), "");
     }
 
     @Test

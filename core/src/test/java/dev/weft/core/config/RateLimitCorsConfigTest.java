@@ -24,33 +24,9 @@ class RateLimitCorsConfigTest {
 
     /** A listener with the given filter items and per_filter_config on its host and its first route. */
     private static String config(String filters, String hostOverrides, String routeOverrides) {
-        return """
-                listeners:
-                  - name: main
-                    port: 10000
-                    http_filters:
-                %s
-                    virtual_hosts:
-                      - name: default
-                        domains: ["*"]
-                %s
-                        routes:
-                          - match: {prefix: /a}
-                            route: {cluster: backend}
-                %s
-                          - match: {prefix: /}
-                            route: {cluster: backend}
-                clusters:
-                  - name: backend
-                    endpoints:
-                      - {address: 127.0.0.1, port: 8080}
-                """.formatted(indent(filters, 6), hostOverrides == null ? "" : indent(
-                "per_filter_config: " + hostOverrides, 8), routeOverrides == null ? "" : indent(
-                "per_filter_config: " + routeOverrides, 12));
-    }
-
-    private static String indent(String text, int n) {
-        return text.lines().map(l -> " ".repeat(n) + l).reduce((a, b) -> a + "\n" + b).orElse("");
+        return FilterYaml.listener(filters, hostOverrides == null ? "" : "per_filter_config: " + hostOverrides,
+                FilterYaml.route("/a", routeOverrides == null ? "" : "per_filter_config: " + routeOverrides)
+                        + FilterYaml.route("/", ""), "");
     }
 
     @Test

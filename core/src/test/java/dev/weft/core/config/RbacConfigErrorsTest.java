@@ -12,27 +12,8 @@ class RbacConfigErrorsTest {
 
     /** A listener whose only filter is an rbac filter with {@code fields}, and a route plus {@code routeExtra}. */
     private static String filter(String fields, String routeExtra) {
-        return """
-                listeners:
-                  - name: main
-                    port: 10000
-                    http_filters:
-                      - name: authz
-                        type: rbac
-                %s
-                    virtual_hosts:
-                      - name: default
-                        domains: ["*"]
-                        routes:
-                          - match: {prefix: /}
-                            route: {cluster: backend}
-                %s
-                clusters:
-                  - name: backend
-                    endpoints:
-                      - {address: 127.0.0.1, port: 8080}
-                """.formatted(fields.stripTrailing().stripIndent().indent(8).stripTrailing(),
-                routeExtra.stripTrailing());
+        return FilterYaml.listener("- name: authz\n  type: rbac\n" + FilterYaml.indent(fields, 2), "",
+                FilterYaml.route("/", "") + FilterYaml.indent(routeExtra, 0), "");
     }
 
     private static String filter(String fields) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ConfigLoader;
+import dev.weft.core.config.FilterYaml;
 import dev.weft.core.config.WeftConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,30 +19,9 @@ class ExtAuthzConfigTest {
 
     /** A config whose listener has the one filter {@code filter} (YAML lines indented for a list item's fields). */
     private static String with(String filter, String routeOverride) {
-        return """
-                listeners:
-                  - name: main
-                    port: 10000
-                    http_filters:
-                      - name: authz
-                        type: ext_authz
-                %s
-                    virtual_hosts:
-                      - name: default
-                        domains: ["*"]
-                        routes:
-                          - match: {prefix: /}
-                            route: {cluster: backend}
-                %s
-                clusters:
-                  - name: backend
-                    endpoints:
-                      - {address: 127.0.0.1, port: 8080}
-                  - name: authz
-                    endpoints:
-                      - {address: 127.0.0.1, port: 9000}
-                """.formatted(filter.indent(8).stripTrailing(), routeOverride == null ? ""
-                : ("per_filter_config:\n  authz: " + routeOverride).indent(12).stripTrailing());
+        return FilterYaml.listener("- name: authz\n  type: ext_authz\n" + FilterYaml.indent(filter, 2), "",
+                FilterYaml.route("/", routeOverride == null ? "" : "per_filter_config:\n  authz: " + routeOverride),
+                "- name: authz\n  endpoints:\n    - {address: 127.0.0.1, port: 9000}");
     }
 
     private static List<String> problems(String yaml) {

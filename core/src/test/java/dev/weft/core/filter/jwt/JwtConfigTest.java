@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.weft.core.config.ConfigException;
 import dev.weft.core.config.ConfigLoader;
+import dev.weft.core.config.FilterYaml;
 import dev.weft.core.config.WeftConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,28 +25,8 @@ class JwtConfigTest {
     private static final String F = "listeners[0].http_filters[0]";
 
     private static String config(String filter, String perFilter) {
-        return """
-                listeners:
-                  - name: main
-                    port: 10000
-                    http_filters:
-                      - name: jwt_authn
-                %s
-                    virtual_hosts:
-                      - name: default
-                        domains: ["*"]
-                        routes:
-                          - match: {prefix: /}
-                            route: {cluster: backend}
-                %s
-                clusters:
-                  - name: backend
-                    endpoints:
-                      - {address: 127.0.0.1, port: 8080}
-                  - name: jwks
-                    endpoints:
-                      - {address: 127.0.0.1, port: 8081}
-                """.formatted(filter.indent(8).stripTrailing(), perFilter.indent(12).stripTrailing());
+        return FilterYaml.listener("- name: jwt_authn\n" + FilterYaml.indent(filter, 2), "",
+                FilterYaml.route("/", perFilter), "- name: jwks\n  endpoints:\n    - {address: 127.0.0.1, port: 8081}");
     }
 
     private static String provider(String extra) {
