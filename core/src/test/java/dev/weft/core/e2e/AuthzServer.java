@@ -4,16 +4,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP/1.1 external authorization server for the end-to-end tests, on plain sockets (independent of Weft's codec):
@@ -44,16 +38,11 @@ final class AuthzServer implements AutoCloseable {
 
     static final String DENY_BODY = "{\"error\":\"invalid token\"}";
 
-    private final ServerSocket server;
     private final List<Check> checks = new CopyOnWriteArrayList<>();
-    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger accepted = new AtomicInteger();
-    private final Thread acceptor;
+    private final SocketServer server;
 
     private AuthzServer() throws IOException {
-        server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-        acceptor = Thread.ofVirtual().name("authz-server").start(this::acceptLoop);
+        server = new SocketServer("authz-server", 128, this::serve);
     }
 
     static AuthzServer start() throws IOException {
@@ -61,11 +50,11 @@ final class AuthzServer implements AutoCloseable {
     }
 
     int port() {
-        return server.getLocalPort();
+        return server.port();
     }
 
     int acceptedConnections() {
-        return accepted.get();
+        return server.accepted();
     }
 
     /** The checks whose target starts with {@code prefix}. */
@@ -80,19 +69,6 @@ final class AuthzServer implements AutoCloseable {
             throw new AssertionError("expected one check for " + prefix + ", got " + found.size() + ": " + checks);
         }
         return found.get(0);
-    }
-
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                accepted.incrementAndGet();
-                sockets.add(s);
-                Thread.ofVirtual().start(() -> serve(s));
-            } catch (IOException e) {
-                return;
-            }
-        }
     }
 
     private void serve(Socket s) {
@@ -117,8 +93,6 @@ final class AuthzServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // the proxy closed the connection (a timed-out check): nothing to answer
-        } finally {
-            sockets.remove(s);
         }
     }
 
@@ -178,18 +152,6 @@ final class AuthzServer implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        for (Socket s : sockets) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        acceptor.interrupt();
+        server.close();
     }
 }

@@ -6,17 +6,12 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -83,21 +78,16 @@ final class TestUpstream implements AutoCloseable {
             "WWW-Authenticate: Basic");
 
     private final String name;
-    private final ServerSocket server;
-    private final AtomicInteger accepted = new AtomicInteger();
+    private final SocketServer server;
     /** Connections that ended because the peer (the proxy) closed or reset them, not the upstream itself. */
     private final AtomicInteger closedByPeer = new AtomicInteger();
     /** Connections that ended, for whatever reason. */
     private final AtomicInteger ended = new AtomicInteger();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private final Thread acceptor;
 
     private TestUpstream(String name) throws IOException {
         this.name = name;
-        this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
-        this.acceptor = Thread.ofVirtual().name("upstream-" + name).start(this::acceptLoop);
+        this.server = new SocketServer("upstream-" + name, 512, this::serve);
     }
 
     static TestUpstream start(String name) throws IOException {
@@ -105,7 +95,7 @@ final class TestUpstream implements AutoCloseable {
     }
 
     int port() {
-        return server.getLocalPort();
+        return server.port();
     }
 
     String name() {
@@ -114,7 +104,7 @@ final class TestUpstream implements AutoCloseable {
 
     /** TCP connections accepted so far. */
     int acceptedConnections() {
-        return accepted.get();
+        return server.accepted();
     }
 
     /**
@@ -176,19 +166,6 @@ final class TestUpstream implements AutoCloseable {
         }
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                accepted.incrementAndGet();
-                sockets.add(s);
-                Thread.ofVirtual().start(() -> serve(s));
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
     // ---- one connection ---------------------------------------------------------------------------------------
 
     private void serve(Socket s) {
@@ -213,7 +190,6 @@ final class TestUpstream implements AutoCloseable {
                 closedByPeer.incrementAndGet();
             }
         } finally {
-            sockets.remove(s);
             ended.incrementAndGet();
         }
     }
@@ -649,19 +625,7 @@ final class TestUpstream implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
-        for (Socket s : sockets) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        acceptor.interrupt();
+        server.close();
     }
 
     /** The deterministic body pattern of {@code /download} and of the uploads: a fixed pseudo-random block. */
