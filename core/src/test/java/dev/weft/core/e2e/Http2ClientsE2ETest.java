@@ -10,9 +10,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,8 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -683,28 +679,13 @@ class Http2ClientsE2ETest {
         private static final byte[] EARLY_CLOSE = ("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 6\r\n"
                 + "connection: close\r\n\r\nearly\n").getBytes(StandardCharsets.US_ASCII);
 
-        private final ServerSocket server;
-        private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+        private final SocketServer server;
         final List<String> requestLines = new CopyOnWriteArrayList<>();
         final AtomicLong bodyBytesRead = new AtomicLong();
 
         private RawUpstream() throws IOException {
-            server = new ServerSocket();
-            // small socket buffers: a body nobody reads soon blocks the proxy's writes (before bind: accepted
-            // sockets inherit it)
-            server.setReceiveBufferSize(4096);
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
-            Thread.ofVirtual().start(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket s = server.accept();
-                        sockets.add(s);
-                        Thread.ofVirtual().start(() -> serve(s));
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
+            // small socket buffers: a body nobody reads soon blocks the proxy's writes
+            server = new SocketServer("raw-upstream", 512, 4096, this::serve);
         }
 
         static RawUpstream start() throws IOException {
@@ -712,7 +693,7 @@ class Http2ClientsE2ETest {
         }
 
         int port() {
-            return server.getLocalPort();
+            return server.port();
         }
 
         private void serve(Socket s) {
@@ -793,8 +774,6 @@ class Http2ClientsE2ETest {
                 }
             } catch (IOException e) {
                 // the proxy closed the connection
-            } finally {
-                sockets.remove(s);
             }
         }
 
@@ -831,18 +810,7 @@ class Http2ClientsE2ETest {
 
         @Override
         public void close() {
-            try {
-                server.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-            for (Socket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
-            }
+            server.close();
         }
     }
 }

@@ -23,7 +23,18 @@ final class SocketServer implements AutoCloseable {
 
     /** Starts accepting; {@code serve} owns the socket it is given (and closes it). */
     SocketServer(String name, int backlog, Consumer<Socket> serve) throws IOException {
+        this(name, backlog, 0, serve);
+    }
+
+    /**
+     * The same with a receive buffer of {@code receiveBufferBytes} for every accepted socket (set before the bind,
+     * so accepted sockets inherit it), 0 for the system's.
+     */
+    SocketServer(String name, int backlog, int receiveBufferBytes, Consumer<Socket> serve) throws IOException {
         server = new ServerSocket();
+        if (receiveBufferBytes > 0) {
+            server.setReceiveBufferSize(receiveBufferBytes);
+        }
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backlog);
         acceptor = Thread.ofVirtual().name(name).start(() -> {
             while (!server.isClosed()) {
